@@ -1,0 +1,108 @@
+"""Accounts in the admin. Center staff may create and look after leaders' accounts, nothing more.
+
+For non-superusers the list holds only plain accounts of their own centers' leaders (and
+accounts that lead no group yet), plus their own; the permission fields are hidden, so staff
+cannot make anyone staff or superuser, nor touch a colleague's or an administrator's account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from centers.admin import CenterScopedMixin, scoped_users, sees_everything
+from groups.models import GroupLeader
+
+from .models import FeedToken, User
+
+
+class LeadershipInline(CenterScopedMixin, admin.TabularInline):
+    model = GroupLeader
+    fk_name = "user"
+    extra = 0
+    fields = ("group", "role")
+    autocomplete_fields = ("group",)
+    verbose_name = _("leads group")
+    verbose_name_plural = _("leads groups")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Treffpunkt"), {"fields": ("preferred_language", "email_notifications")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "preferred_language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "preferred_language",
+    )
+    list_filter = ("is_staff", "is_superuser", "is_active", "preferred_language", "groups")
+    search_fields = ("username", "first_name", "last_name", "email", "leaderships__group__name")
+    inlines = (LeadershipInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        return queryset.filter(pk__in=scoped_users(request.user).values("pk"))
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or sees_everything(request.user):
+            return fieldsets
+        # Staff keep "active" (to lock a leader out) but not staff/superuser status,
+        # auth groups or single permissions.
+        limited = []
+        for name, options in fieldsets:
+            fields = options["fields"]
+            if "is_superuser" in fields:
+                options = {**options, "fields": ("is_active",)}
+            limited.append((name, options))
+        return limited
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        if sees_everything(request.user):
+            return self.list_filter
+        return ("is_active", "preferred_language")
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Only to see and revoke; the secret itself is never stored, so it cannot be shown."""
+
+    list_display = ("user", "kind", "center", "created_at", "expires_at", "revoked_at")
+    list_filter = ("kind", "center")
+    list_select_related = ("user", "center")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    readonly_fields = ("user", "kind", "center", "created_at")
+    fields = ("user", "kind", "center", "created_at", "expires_at", "revoked_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

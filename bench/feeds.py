@@ -1,0 +1,285 @@
+"""Benchmark: Treffpunkt's .ics feeds against django-scheduler's own iCal feed on the same data.
+
+    .venv/bin/python bench/feeds.py          # DATABASE_URL picks SQLite (default) or PostgreSQL
+
+Creates a throwaway test database (as Django's test runner does), a center with 400 weekly
+series (public holidays cancelled, some dates moved) and mirrors every series into
+django-scheduler Calendar/Event/Rule rows. Measures, for a group feed and the center feed:
+cold render, cached 200 and 304 (ours) against django-scheduler's `CalendarICalendar` view,
+which has no cache and no conditional requests, so each of its requests is a full render.
+Also counts the dates django-scheduler's feed loses: it writes one VEVENT per event and no
+RRULE, so every date after the first of a series is missing. Ends with `BENCH {json}`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+SERIES = 400
+GROUPS = 40
+ROOMS = 8
+# The project's URLs plus django-scheduler's (which the project does not mount).
+urlpatterns = [
+    path("schedule/", include("schedule.urls")),
+    path("", include("config.urls")),
+]
+
+
+def build() -> dict:
+    """The center, its 400 series with rows, and the django-scheduler mirror."""
+    from schedule.models import Calendar, Event, Rule
+
+    from bookings.feed_selectors import feed_window, series_rule
+    from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+    from bookings.recurrence import expand
+    from centers.holidays import public_holidays
+    from centers.models import Center, Room
+    from groups.models import Group
+
+    center = Center.objects.create(
+        name="Kultur- und Begegnungszentrum am Brunnenplatz",
+        slug="brunnenplatz",
+        street="Burgsdorffstraße 76",
+        postal_code="46284",
+        city="Dorsten",
+    )
+    tz = center.tz
+    today = datetime.now(UTC).astimezone(tz).date()
+    rooms = [
+        Room.objects.create(center=center, name=f"Raum {n}", capacity=20) for n in range(ROOMS)
+    ]
+    description = (
+        "Offener Treff für alle, die gern zusammen kochen, singen, reden; Neue sind willkommen. "
+    ) * 5
+    groups = [
+        Group.objects.create(
+            center=center,
+            name=f"Gruppe {n}, Treff „Brunnen“",
+            slug=f"gruppe-{n}",
+            description=description,
+            contact_name="Frau Müller",
+            contact_email="treff@example.org",
+        )
+        for n in range(GROUPS)
+    ]
+    start = today - timedelta(days=200)
+    until = today + timedelta(days=500)
+    all_series = []
+    rows = []
+    for n in range(SERIES):
+        first = start + timedelta(days=n % 7)
+        series = Series.objects.create(
+            group=groups[n % GROUPS],
+            room=rooms[n % ROOMS],
+            status=SeriesStatus.CONFIRMED,
+            frequency="weekly",
+            weekdays=[first.weekday()],
+            start_date=first,
+            start_time=clock(8 + n % 12),
+            end_time=clock(9 + n % 12, 30),
+            until=until,
+        )
+        all_series.append(series)
+        for slot in expand(series_rule(series), tz):
+            rows.append(
+                Occurrence(
+                    series=series,
+                    room=series.room,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    original_start=slot.original_start,
+                    state=OccurrenceState.CONFIRMED,
+                )
+            )
+    Occurrence.objects.bulk_create(rows, batch_size=2000)
+    holidays = public_holidays("NW", start, until)
+    occurrences = Occurrence.objects.filter(series__group__center=center)
+    for pk, original in occurrences.values_list("pk", "original_start"):
+        day = original.astimezone(tz).date()
+        if day in holidays:
+            occurrences.filter(pk=pk).update(state=OccurrenceState.CANCELLED, reason=holidays[day])
+    for series in all_series[::10]:
+        row = series.occurrences.filter(starts_at__gte=datetime.now(UTC)).first()
+        occurrences.filter(pk=row.pk).update(
+            starts_at=row.starts_at + timedelta(hours=1), ends_at=row.ends_at + timedelta(hours=1)
+        )
+
+    # django-scheduler mirror: one Event + weekly Rule per series; one calendar for the center
+    # and one for the benchmarked group (an Event belongs to exactly one calendar).
+    weekly = Rule.objects.create(name="weekly", description="weekly", frequency="WEEKLY")
+    center_cal = Calendar.objects.create(name=center.name, slug="bench-center")
+    group_cal = Calendar.objects.create(name=groups[0].name, slug="bench-group")
+    events = []
+    for series in all_series:
+        calendars = [center_cal] + ([group_cal] if series.group_id == groups[0].pk else [])
+        first = series.occurrences.order_by("original_start").first()
+        for calendar in calendars:
+            events.append(
+                Event(
+                    calendar=calendar,
+                    title=series.display_title,
+                    description=series.group.description,
+                    start=first.starts_at,
+                    end=first.ends_at,
+                    rule=weekly,
+                    end_recurring_period=datetime.combine(until, clock(23), tzinfo=tz),
+                )
+            )
+    Event.objects.bulk_create(events)
+
+    window = feed_window(today, tz)
+    real = Occurrence.objects.filter(
+        series__group__center=center,
+        state=OccurrenceState.CONFIRMED,
+        original_start__gte=window[0],
+        original_start__lt=window[1],
+    )
+    return {
+        "group": groups[0],
+        "center": center,
+        "center_cal": center_cal,
+        "group_cal": group_cal,
+        "real_center": real.count(),
+        "real_group": real.filter(series__group=groups[0]).count(),
+        "window": window,
+    }
+
+
+def timed(fn, repeat: int) -> float:
+    """Median seconds of `repeat` calls (after one warm-up call)."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples)
+
+
+def vevents_in_window(body: bytes, window: tuple[datetime, datetime]) -> int:
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical(body)
+    start, end = window
+    count = 0
+    for event in cal.walk("VEVENT"):
+        moment = event["DTSTART"].dt
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        count += start <= moment < end
+    return count
+
+
+def measure(client: Client, ours: str, theirs: str, repeat: int) -> dict:
+    def get(url: str, **headers: str):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (200, 304), (url, response.status_code)
+        return response
+
+    def cold() -> None:
+        cache.clear()
+        get(ours)
+
+    etag = get(ours)["ETag"]
+    result = {
+        "ours_cold_ms": timed(cold, repeat) * 1000,
+        "ours_cached_200_ms": timed(lambda: get(ours), repeat) * 1000,
+        "ours_304_ms": timed(lambda: get(ours, if_none_match=etag), repeat) * 1000,
+        "scheduler_ms": timed(lambda: get(theirs), repeat) * 1000,
+        "ours_bytes": len(get(ours).content),
+        "scheduler_bytes": len(get(theirs).content),
+    }
+    assert get(ours, if_none_match=etag).status_code == 304
+    for key in ("cold", "cached_200", "304"):
+        result[f"ratio_{key}"] = result["scheduler_ms"] / result[f"ours_{key}_ms"]
+    return result
+
+
+def main() -> int:
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"]):
+            began = time.perf_counter()
+            data = build()
+            print(
+                f"data: {SERIES} series built in {time.perf_counter() - began:.1f} s "
+                f"on {connection.vendor}"
+            )
+            client = Client()
+            results = {}
+            for name, ours, theirs, repeat, real in (
+                (
+                    "group",
+                    f"/feeds/group/{data['group'].slug}.ics",
+                    f"/schedule/ical/calendar/{data['group_cal'].pk}/",
+                    15,
+                    data["real_group"],
+                ),
+                (
+                    "center",
+                    f"/feeds/center/{data['center'].slug}.ics",
+                    f"/schedule/ical/calendar/{data['center_cal'].pk}/",
+                    5,
+                    data["real_center"],
+                ),
+            ):
+                result = measure(client, ours, theirs, repeat)
+                shown = vevents_in_window(client.get(theirs).content, data["window"])
+                result["real_dates_in_window"] = real
+                result["scheduler_vevents_in_window"] = shown
+                result["scheduler_lost_dates"] = real - shown
+                results[name] = result
+                print(
+                    f"{name:6} ours: cold {result['ours_cold_ms']:8.1f} ms, "
+                    f"cached {result['ours_cached_200_ms']:6.2f} ms, "
+                    f"304 {result['ours_304_ms']:6.2f} ms, {result['ours_bytes']} bytes | "
+                    f"django-scheduler {result['scheduler_ms']:8.1f} ms, "
+                    f"{result['scheduler_bytes']} bytes"
+                )
+                print(
+                    f"{name:6} speed-up vs django-scheduler: cold x{result['ratio_cold']:.2f}, "
+                    f"cached 200 x{result['ratio_cached_200']:.1f}, "
+                    f"304 x{result['ratio_304']:.1f}; "
+                    f"django-scheduler shows {shown} of {real} real dates "
+                    f"(loses {real - shown})"
+                )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    summary = {
+        "db": connection.vendor,
+        "series": SERIES,
+        **{
+            f"{feed}_{key}": round(value, 3) if isinstance(value, float) else value
+            for feed, result in results.items()
+            for key, value in result.items()
+        },
+    }
+    print("BENCH " + json.dumps(summary, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The booking app's errors and the translated messages they carry, kept together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class Messages:
+    """Every message a booking service shows for bad input, in one place for translators."""
+
+    NOT_ALLOWED_FOR_GROUP = _("You cannot book rooms for this group.")
+    ROOM_OTHER_CENTER = _("This room belongs to another center.")
+    ROOM_NOT_BOOKABLE = _("This room cannot be booked online.")
+    FIRST_DATE_PAST = _("The first date is in the past.")
+    DATE_PAST = _("This date is in the past.")
+    PARTICIPANTS = _("At least one participant is expected.")
+    ALTERNATIVE_UNKNOWN = _("An alternative was given for a date the request does not have.")
+    ALTERNATIVE_TIMES = _("An alternative must end after it starts.")
+    REASON_REQUIRED = _("Please give a reason.")
+    ENDS_BEFORE_START = _("The end must be after the start.")
+    NOTHING_TO_MOVE = _("Give a new room or a new time.")
+    NOT_REQUESTED = _("Only requested dates can be declined or confirmed.")
+    NOT_ACTIVE = _("This date is already cancelled or declined.")
+    LEADER_MOVES_REQUESTED_ONLY = _(
+        "Only dates that are still requested can be moved by the group."
+    )
+    FROM_DATE_PAST = _("Changes can only take effect from today on.")
+    LAST_DATE_BEFORE_START = _("The series cannot end before its first date.")
+    SERIES_CLOSED = _("This request was withdrawn or declined.")
+    DATE_CONFLICT = _("This date clashes with another booking.")
+
+
+def format_start(value: datetime, tz: tzinfo | None) -> str:
+    """A start time as people read it: local, short date and time."""
+    local = value.astimezone(tz or UTC)
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+
+
+class BookingConflict(Exception):
+    """A confirmation was refused because these dates clash; `.dates` are their start times."""
+
+    def __init__(self, dates: Iterable[datetime], *, tz: tzinfo | None = None) -> None:
+        self.dates: list[datetime] = sorted(set(dates))
+        self.tz = tz
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """Translated in the language active when it is shown, naming each clashing date."""
+        listed = ", ".join(format_start(d, self.tz) for d in self.dates)
+        return gettext("These dates clash with another booking: %(dates)s") % {"dates": listed}
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,213 @@
+"""A series is a rule; occurrences are rows; room blocks are what the database keeps apart.
+
+- `Series`: one booking request of a group — a single date or a recurrence rule — with the
+  room asked for. Its rule is mirrored into a django-scheduler `Event` on the group's calendar.
+- `Occurrence`: one row per date, with its own room, time, state and reason. Cancelling or
+  moving a date touches that row only; `original_start` keeps the date the rule produced, so a
+  moved date stays recognisable (RECURRENCE-ID in feeds, exceptions kept across series edits).
+- `RoomBlock`: for each *confirmed* occurrence, one row per physical room unit it occupies
+  (its room and, for a divisible room, every part), over the time range widened by the room's
+  setup and cleanup buffers. On PostgreSQL an exclusion constraint refuses two overlapping
+  blocks of one unit, so a whole hall and its half can never both be confirmed at once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Frequency(models.TextChoices):
+    ONCE = "once", _("one date")
+    DAILY = "daily", _("daily")
+    WEEKLY = "weekly", _("weekly")
+    MONTHLY = "monthly", _("monthly")
+
+
+class MonthlyMode(models.TextChoices):
+    NTH_WEEKDAY = "nth_weekday", _("on the nth weekday")
+    DAY_OF_MONTH = "day_of_month", _("on a day of the month")
+
+
+class SeriesStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for a decision")
+    CONFIRMED = "confirmed", _("confirmed")
+    PARTLY_CONFIRMED = "partly_confirmed", _("partly confirmed")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class OccurrenceState(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    CONFIRMED = "confirmed", _("confirmed")
+    CANCELLED = "cancelled", _("cancelled")
+    DECLINED = "declined", _("declined")
+
+
+class Series(models.Model):
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.CASCADE, related_name="series", verbose_name=_("group")
+    )
+    room = models.ForeignKey(
+        "centers.Room", on_delete=models.PROTECT, related_name="series", verbose_name=_("room")
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Defaults to the group's name.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SeriesStatus.choices, default=SeriesStatus.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="requested_series",
+        verbose_name=_("requested by"),
+    )
+    expected_participants = models.PositiveIntegerField(_("expected participants"), default=1)
+    equipment_needed = models.ManyToManyField(
+        "centers.Equipment", verbose_name=_("equipment needed"), blank=True
+    )
+    note = models.TextField(_("note to staff"), blank=True)
+    decision_note = models.TextField(_("note from staff"), blank=True)
+
+    # --- the rule, in the center's wall-clock time -----------------------------------------
+    frequency = models.CharField(
+        _("repeats"), max_length=10, choices=Frequency.choices, default=Frequency.ONCE
+    )
+    interval = models.PositiveSmallIntegerField(_("every"), default=1)
+    weekdays = models.JSONField(
+        _("weekdays"), default=list, blank=True, help_text=_("0 = Monday … 6 = Sunday")
+    )
+    monthly_mode = models.CharField(
+        _("monthly"), max_length=20, choices=MonthlyMode.choices, blank=True
+    )
+    monthly_position = models.SmallIntegerField(
+        _("which weekday of the month"), null=True, blank=True, help_text=_("1–4, or -1 = last")
+    )
+    monthly_day = models.PositiveSmallIntegerField(_("day of the month"), null=True, blank=True)
+    start_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    until = models.DateField(_("repeat until"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of dates"), null=True, blank=True)
+    extra_dates = models.JSONField(_("extra dates"), default=list, blank=True)
+
+    # Open-ended series exist as rows up to this date; a periodic job moves it forward.
+    materialised_until = models.DateField(_("dates created until"), null=True, blank=True)
+    event = models.OneToOneField(
+        "schedule.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="treffpunkt_series",
+        editable=False,
+    )
+    # Raised on every change that calendar apps show (RFC 5545 SEQUENCE of the master VEVENT).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("booking series")
+        verbose_name_plural = _("booking series")
+        ordering = ["start_date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=F("end_time")), name="series_starts_before_it_ends"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(count__isnull=True),
+                name="series_until_or_count",
+            ),
+            models.CheckConstraint(condition=Q(interval__gte=1), name="series_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(expected_participants__gte=1), name="series_participants_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self) -> str:
+        return self.title or str(self.group)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.group.name
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.frequency != Frequency.ONCE and self.until is None and self.count is None
+
+
+class Occurrence(models.Model):
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("series")
+    )
+    room = models.ForeignKey(
+        "centers.Room", on_delete=models.PROTECT, related_name="occurrences", verbose_name=_("room")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    # The start the rule produced; never changes, even when the date is moved.
+    original_start = models.DateTimeField(_("originally planned start"))
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=OccurrenceState.choices,
+        default=OccurrenceState.REQUESTED,
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Raised on every visible change of this date (SEQUENCE of its RECURRENCE-ID override).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="occurrence_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "original_start"], name="occurrence_unique_rule_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["room", "starts_at"]),
+            models.Index(fields=["state", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_moved(self) -> bool:
+        return self.starts_at != self.original_start or self.room_id != self.series.room_id
+
+
+class RoomBlock(models.Model):
+    """A confirmed occurrence holding one room unit over its buffered time range."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="blocks")
+    room = models.ForeignKey("centers.Room", on_delete=models.PROTECT, related_name="blocks")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="roomblock_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["occurrence", "room"], name="roomblock_unique_unit"),
+        ]
+        indexes = [models.Index(fields=["room", "starts_at", "ends_at"])]
+        # PostgreSQL: EXCLUDE USING gist (room_id WITH =, tstzrange(starts_at, ends_at) WITH &&),
+        # added in migration 0002 (PostgreSQL only; SQLite serializes writers instead).
+
+    def __str__(self) -> str:
+        return f"{self.room_id}: {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

@@ -1,0 +1,179 @@
+"""The django-scheduler mirror: a calendar per group, an Event with a Rule per series.
+
+Our rows (Occurrence) are the truth for conflicts and feeds; the mirror makes a group's schedule
+a real django-scheduler calendar that says the same thing. Expanding the Event through
+django-scheduler in the center's zone yields the same local dates and times as recurrence.py.
+What a Rule cannot say is stored as persisted django-scheduler occurrences: cancelled and
+declined dates (cancelled=True), moved dates, and dates the current rule does not produce
+(extra dates, dates kept from before a series edit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from schedule.models import Calendar, Event, Rule
+from schedule.models import Occurrence as SchedulerOccurrence
+
+from groups.models import Group
+
+from . import recurrence
+from .models import OccurrenceState, Series
+from .recurrence import RecurrenceRule
+
+_DEAD_STATES = (OccurrenceState.CANCELLED, OccurrenceState.DECLINED)
+
+
+def group_calendar(group: Group) -> Calendar:
+    """The group's calendar, created on first use (call inside a transaction)."""
+    if group.calendar_id:
+        return group.calendar
+    # Lock the group so two first bookings do not both create a calendar.
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.calendar_id is None:
+        locked.calendar = Calendar.objects.create(name=group.name[:200], slug=f"group-{group.pk}")
+        locked.save(update_fields=["calendar"])
+    group.calendar = locked.calendar
+    return locked.calendar
+
+
+def rule_params(rule: RecurrenceRule) -> tuple[str, str] | None:
+    """The rule as django-scheduler (frequency, params); None for a single date.
+
+    Weekdays are written as codes (MO, TH), never numbers: django-scheduler narrows a numeric
+    byweekday list to the start date's weekday, which would turn "Tue and Thu" into "Tue".
+    """
+    parts = recurrence.rrule_parts(rule)
+    if not parts:
+        return None
+    params = ["wkst:MO"]
+    if rule.interval > 1:
+        params.append(f"interval:{rule.interval}")
+    if rule.frequency == "weekly":
+        params.append("byweekday:" + ",".join(recurrence.weekday_codes(rule.effective_weekdays())))
+    elif rule.frequency == "monthly" and rule.monthly_mode == "nth_weekday":
+        weekday = recurrence.WEEKDAY_CODES[rule.effective_weekdays()[0]]
+        params.append(f"byweekday:{weekday}")
+        params.append(f"bysetpos:{rule.monthly_position}")
+    elif rule.frequency == "monthly":
+        params.append(f"bymonthday:{rule.monthly_day}")
+    if rule.count is not None:
+        params.append(f"count:{rule.count}")
+    return str(parts["FREQ"]), ";".join(params)
+
+
+def _event_times(rule: RecurrenceRule, tz) -> tuple[datetime, datetime, datetime | None]:
+    """Event start/end (the rule's DTSTART in local time) and the end of the recurring period."""
+    start = recurrence.localize(datetime.combine(rule.start_date, rule.start_time), tz)
+    end = recurrence.localize(datetime.combine(rule.start_date, rule.end_time), tz)
+    period_end = None
+    if rule.until is not None and rule.frequency != "once":
+        period_end = recurrence.localize(datetime.combine(rule.until, rule.end_time), tz)
+    return start, end, period_end
+
+
+def series_rule(series: Series) -> RecurrenceRule:
+    """The series' stored rule as a pure RecurrenceRule."""
+    return RecurrenceRule(
+        start_date=series.start_date,
+        start_time=series.start_time,
+        end_time=series.end_time,
+        frequency=series.frequency,
+        interval=series.interval,
+        weekdays=tuple(series.weekdays or ()),
+        monthly_mode=series.monthly_mode or "",
+        monthly_position=series.monthly_position,
+        monthly_day=series.monthly_day,
+        until=series.until,
+        count=series.count,
+        extra_dates=tuple(
+            d if not isinstance(d, str) else datetime.fromisoformat(d).date()
+            for d in series.extra_dates or ()
+        ),
+    )
+
+
+def series_mirror(series: Series) -> Event:
+    """Create or update the series' Event and Rule so they express the series' rule."""
+    group = series.group
+    calendar = group_calendar(group)
+    rule = series_rule(series)
+    tz = group.center.tz
+    start, end, period_end = _event_times(rule, tz)
+    freq_params = rule_params(rule)
+    event = series.event
+    if event is None:
+        event = Event(calendar=calendar, creator=series.created_by)
+    scheduler_rule = event.rule
+    if freq_params is None:
+        if scheduler_rule is not None:
+            event.rule = None
+            scheduler_rule.delete()
+    else:
+        frequency, params = freq_params
+        if scheduler_rule is None:
+            scheduler_rule = Rule(name=f"series-{series.pk}"[:32])
+        scheduler_rule.frequency = frequency
+        scheduler_rule.params = params
+        scheduler_rule.description = series.display_title
+        scheduler_rule.save()
+        event.rule = scheduler_rule
+    event.calendar = calendar
+    event.title = series.display_title[:255]
+    event.start, event.end, event.end_recurring_period = start, end, period_end
+    event.save()
+    if series.event_id != event.pk:
+        series.event = event
+        series.save(update_fields=["event"])
+    return event
+
+
+def occurrences_mirror(series: Series) -> None:
+    """Persist what the Rule cannot say (exceptions and extra dates) as scheduler occurrences.
+
+    Rebuilt from our rows each time: a handful of queries per series, and never out of step.
+    """
+    event = series.event
+    if event is None:
+        return
+    rows = list(series.occurrences.all())
+    produced: set[datetime] = set()
+    if rows:
+        rule = series_rule(series).with_changes(extra_dates=())
+        last = max(r.original_start for r in rows).astimezone(series.group.center.tz).date()
+        produced = {
+            s.original_start for s in recurrence.expand(rule, series.group.center.tz, through=last)
+        }
+    duration: timedelta = event.end - event.start
+    persisted = []
+    for row in rows:
+        dead = row.state in _DEAD_STATES
+        if not dead and row.original_start in produced and not row.is_moved:
+            continue  # the Rule already says exactly this
+        # A date the rule does not produce keys on its own start, so it is an "additional"
+        # occurrence for django-scheduler rather than a replacement of a generated one.
+        original_start = row.original_start
+        persisted.append(
+            SchedulerOccurrence(
+                event=event,
+                title=event.title,
+                start=row.starts_at,
+                end=row.ends_at,
+                original_start=original_start,
+                original_end=original_start + duration,
+                cancelled=dead,
+            )
+        )
+    SchedulerOccurrence.objects.filter(event=event).delete()
+    SchedulerOccurrence.objects.bulk_create(persisted)
+
+
+def series_sync(series: Series) -> None:
+    """Bring the mirror of one series fully up to date (rule and per-date exceptions)."""
+    series_mirror(series)
+    occurrences_mirror(series)
+
+
+def occurrences_for(series: Series, start: datetime, end: datetime) -> list[SchedulerOccurrence]:
+    """django-scheduler's own expansion of the series between aware `start` and `end`."""
+    return series.event.get_occurrences(start, end) if series.event_id else []

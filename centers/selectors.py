@@ -1,0 +1,119 @@
+"""Reads about centers and rooms used by views."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from bookings.models import Occurrence
+from groups.selectors import public_occurrences
+
+from .holidays import public_holidays
+from .models import Center, Closure, OpeningHours, Room, Weekday
+
+WEEK_DAYS = 7
+# How far ahead the center page announces closures and public holidays.
+CLOSURES_AHEAD = timedelta(days=90)
+
+
+def center_list() -> QuerySet[Center]:
+    return Center.objects.order_by("name")
+
+
+@dataclass
+class OpeningDay:
+    weekday: str
+    periods: list[OpeningHours]
+
+
+@dataclass
+class ProgramDay:
+    day: date
+    holiday: str = ""
+    closures: list[Closure] = field(default_factory=list)
+    dates: list[Occurrence] = field(default_factory=list)
+
+
+@dataclass
+class CenterPage:
+    center: Center
+    opening: list[OpeningDay]
+    rooms: list[Room]
+    week: list[ProgramDay]
+    closures: list[Closure]
+    holidays: list[tuple[date, str]]
+
+
+def center_page(*, slug: str, now: datetime, language: str) -> CenterPage:
+    """Everything the public center page shows, in a fixed number of queries."""
+    try:
+        center = Center.objects.prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch("rooms", queryset=Room.objects.order_by("floor", "name")),
+        ).get(slug=slug)
+    except Center.DoesNotExist as missing:
+        raise Http404 from missing
+
+    tz = center.tz
+    today = now.astimezone(tz).date()
+    week_start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    week_end = week_start + timedelta(days=WEEK_DAYS)  # wall-clock days; aware arithmetic is fine
+
+    hours: dict[int, list[OpeningHours]] = defaultdict(list)
+    for period in center.opening_hours.all():
+        hours[period.weekday].append(period)
+    opening = [
+        OpeningDay(weekday=str(label), periods=hours[value]) for value, label in Weekday.choices
+    ]
+
+    closures = list(
+        Closure.objects.filter(center=center, ends_at__gt=now, starts_at__lt=now + CLOSURES_AHEAD)
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    holidays = public_holidays(
+        center.federal_state, today, today + CLOSURES_AHEAD, language=language
+    )
+    dates = (
+        public_occurrences()
+        .filter(room__center=center, starts_at__gte=week_start, starts_at__lt=week_end)
+        .select_related("room", "series__group")
+        .only(
+            "starts_at",
+            "ends_at",
+            "state",
+            "reason",
+            "room__name",
+            "series__title",
+            "series__group__name",
+            "series__group__slug",
+        )
+        .order_by("starts_at", "pk")
+    )
+    week = [ProgramDay(day=today + timedelta(days=n)) for n in range(WEEK_DAYS)]
+    by_day = {d.day: d for d in week}
+    for occurrence in dates:
+        local_day = occurrence.starts_at.astimezone(tz).date()
+        if local_day in by_day:
+            by_day[local_day].dates.append(occurrence)
+    for program_day in week:
+        program_day.holiday = holidays.get(program_day.day, "")
+        program_day.closures = [
+            c
+            for c in closures
+            if c.starts_at.astimezone(tz).date()
+            <= program_day.day
+            <= (c.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+        ]
+    return CenterPage(
+        center=center,
+        opening=opening,
+        rooms=list(center.rooms.all()),
+        week=week,
+        closures=closures,
+        holidays=list(holidays.items()),
+    )

@@ -1,0 +1,39 @@
+"""Top-level URLs. Pages are translated by the locale middleware, not by URL prefix, so feed
+and subscribe links stay the same in every language."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from centers import views as center_views
+
+admin.site.site_header = "Treffpunkt"
+admin.site.site_title = "Treffpunkt"
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for docker-compose: the process answers and the database is reachable."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", center_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("centers/", include("centers.urls")),
+    path("groups/", include("groups.urls")),
+    path("feeds/", include("bookings.feed_urls")),
+    path("me/", include("bookings.leader_urls")),
+    path("staff/", include("bookings.staff_urls")),
+    path("profile/", include("accounts.urls")),
+]
+
+handler404 = "centers.views.page_not_found"
+handler500 = "centers.views.server_error"

@@ -1,0 +1,46 @@
+/* Treffpunkt, leader pages: small progressive enhancement. Everything works without it.
+ * - The request form shows only the recurrence fields that apply to the chosen repetition.
+ * - After a failed submit, focus moves to the error summary so screen readers read it first.
+ * The live preview itself is plain htmx (attributes on the form). */
+(function () {
+  "use strict";
+
+  function checkedValue(form, name) {
+    var input = form.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : "";
+  }
+
+  function fieldOf(form, name) {
+    var input = form.querySelector('[name="' + name + '"]');
+    return input ? input.closest(".field") : null;
+  }
+
+  function update(form) {
+    var frequency = checkedValue(form, "frequency") || "once";
+    form.querySelectorAll("[data-show-when]").forEach(function (block) {
+      var shown = block.getAttribute("data-show-when").split(" ").indexOf(frequency) !== -1;
+      block.hidden = !shown;
+    });
+    var ends = checkedValue(form, "ends");
+    var until = fieldOf(form, "until");
+    var count = fieldOf(form, "count");
+    if (until) { until.hidden = ends !== "until"; }
+    if (count) { count.hidden = ends !== "count"; }
+  }
+
+  function init() {
+    var form = document.getElementById("request-form");
+    if (form) {
+      update(form);
+      form.addEventListener("change", function () { update(form); });
+    }
+    var errors = document.getElementById("form-errors");
+    if (errors) { errors.focus(); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
