@@ -25,6 +25,10 @@ class Messages:
     ENDS_BEFORE_START = _("The end must be after the start.")
     NOTHING_TO_MOVE = _("Give a new room or a new time.")
     NOT_REQUESTED = _("Only requested dates can be declined or confirmed.")
+    NOTHING_TO_CONFIRM = _(
+        "No date of this request is waiting for a decision any more: "
+        "someone has decided it in the meantime."
+    )
     NOT_ACTIVE = _("This date is already cancelled or declined.")
     LEADER_MOVES_REQUESTED_ONLY = _(
         "Only dates that are still requested can be moved by the group."

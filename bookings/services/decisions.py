@@ -101,6 +101,9 @@ def series_confirm(
     ids = list(
         series.occurrences.filter(state=OccurrenceState.REQUESTED).values_list("pk", flat=True)
     )
+    if not ids:
+        # A second member of staff acting on a page that is out of date: say so, not "done".
+        raise ValidationError({"series": str(Messages.NOTHING_TO_CONFIRM)})
     with transaction.atomic():
         result = _confirm_ids(
             user=user,

@@ -318,3 +318,16 @@ def test_history_reads_in_the_language_of_the_reader(approval):
     assert any(w.startswith("Termin ") and "geändert" in w for w in german), german
     assert any(w.startswith("Date ") and "changed" in w for w in english), english
     assert not any("changed" in w or "created" in w for w in german)
+
+
+def test_confirming_a_request_decided_meanwhile_says_so_and_changes_nothing(approval):
+    w = approval
+    winner = _request(w, w.leader, w.group, w.kitchen)
+    loser = _request(w, w.other_leader, w.other_group, w.kitchen)
+    services.series_confirm(user=w.staff, series=winner)
+    before = list(loser.occurrences.values_list("state", "reason", "sequence"))
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.series_confirm(user=w.staff, series=loser)
+    assert "decided it in the meantime" in str(refused.value)
+    assert list(loser.occurrences.values_list("state", "reason", "sequence")) == before
+    assert before[0][0] == OccurrenceState.DECLINED
