@@ -18,6 +18,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from accounts.models import FeedToken
@@ -49,6 +51,12 @@ class FeedSpec:
     public: bool
 
 
+def _translated_later(message: str, **values: str) -> str:
+    """A feed name in the language the feed is rendered in, not the one of the request that
+    happened to build the spec (the cache and the warming job render every language)."""
+    return lazy(lambda: gettext(message) % values, str)()
+
+
 def feed_window(today: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """[3 months back, 12 months ahead] from local midnights: stable for a whole day."""
     start = datetime.combine(today - WINDOW_BACK, time(0), tzinfo=tz)
@@ -67,8 +75,9 @@ def _public_series() -> QuerySet[Series]:
     return Series.objects.filter(group__is_public=True, status__in=PUBLIC_SERIES)
 
 
-def group_feed(slug: str) -> FeedSpec:
-    group = Group.objects.select_related("center").filter(slug=slug, is_public=True).first()
+def group_feed(slug: str, *, group: Group | None = None) -> FeedSpec:
+    if group is None:
+        group = Group.objects.select_related("center").filter(slug=slug, is_public=True).first()
     if group is None:
         raise Http404
     return FeedSpec(
@@ -81,8 +90,9 @@ def group_feed(slug: str) -> FeedSpec:
     )
 
 
-def room_feed(room_id: int) -> FeedSpec:
-    room = Room.objects.select_related("center").filter(pk=room_id).first()
+def room_feed(room_id: int, *, room: Room | None = None) -> FeedSpec:
+    if room is None:
+        room = Room.objects.select_related("center").filter(pk=room_id).first()
     if room is None:
         raise Http404
     # A date moved into this room belongs to a series booked elsewhere: include that series,
@@ -104,12 +114,24 @@ def center_feed(slug: str) -> FeedSpec:
         raise Http404
     return FeedSpec(
         identity=f"center:{center.pk}",
-        name=_("Program of %(center)s") % {"center": center.name},
+        name=_translated_later(gettext_noop("Program of %(center)s"), center=center.name),
         tz=center.tz,
         series=_public_series().filter(group__center=center),
         rows=Q(state__in=PUBLIC_STATES),
         public=True,
     )
+
+
+def public_feed_specs() -> list[FeedSpec]:
+    """Every public feed: each center's program, each public group, each room (a few queries)."""
+    specs = []
+    for center in Center.objects.order_by("pk"):
+        specs.append(center_feed(center.slug))
+    groups = Group.objects.filter(is_public=True).select_related("center").order_by("pk")
+    specs += [group_feed(group.slug, group=group) for group in groups]
+    rooms = Room.objects.select_related("center").order_by("pk")
+    specs += [room_feed(room.pk, room=room) for room in rooms]
+    return specs
 
 
 def private_feed(feed_token: FeedToken) -> FeedSpec:
@@ -122,7 +144,9 @@ def private_feed(feed_token: FeedToken) -> FeedSpec:
             raise Http404
         return FeedSpec(
             identity=f"staff:{feed_token.pk}",
-            name=_("Staff calendar of %(center)s") % {"center": center.name},
+            name=_translated_later(
+                gettext_noop("Staff calendar of %(center)s"), center=center.name
+            ),
             tz=center.tz,
             series=live.filter(group__center=center),
             rows=Q(state__in=PRIVATE_STATES),
@@ -131,7 +155,7 @@ def private_feed(feed_token: FeedToken) -> FeedSpec:
     first_center = Center.objects.filter(groups__leaderships__user=user).first()
     return FeedSpec(
         identity=f"leader:{feed_token.pk}",
-        name=_("My bookings – %(name)s") % {"name": str(user)},
+        name=_translated_later(gettext_noop("My bookings – %(name)s"), name=str(user)),
         tz=first_center.tz if first_center else ZoneInfo(settings.TIME_ZONE),
         series=live.filter(group__leaderships__user=user),
         rows=Q(state__in=PRIVATE_STATES),
@@ -181,7 +205,7 @@ def _in_window(window: tuple[datetime, datetime]) -> Q:
 
 
 def feed_meta(spec: FeedSpec, window: tuple[datetime, datetime]) -> FeedMeta:
-    return FeedMeta(name=spec.name, window=window)
+    return FeedMeta(name=str(spec.name), window=window)
 
 
 def feed_series(spec: FeedSpec, window: tuple[datetime, datetime]) -> list[SeriesData]:

@@ -1,79 +1,32 @@
-"""Thin views that serve .ics feeds with caching and conditional-request headers.
+"""Thin views that serve .ics feeds with conditional-request headers.
 
-Rendering is cached under the feed's identity + a cheap data version (one aggregate query), so
-a change or a deletion makes a new cache entry instead of a stale one. ETag is a hash of the
-bytes; Last-Modified is when these bytes first appeared (never earlier than an older version's),
-so If-Modified-Since cannot answer 304 after a deletion lowered max(updated_at).
+Rendering and caching live in `bookings.feed_cache`; these views only pick the feed, its
+language and the headers.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import UTC
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from accounts.tokens import feed_token_lookup
 from bookings import feed_selectors as selectors
-from bookings.ical import FeedMeta, build_calendar, build_single, to_bytes
+from bookings.feed_cache import LANGUAGES, Rendered, etag_of, render
+from bookings.ical import FeedMeta, build_single, to_bytes
 
-CACHE_SECONDS = 24 * 3600
 # Calendar apps poll every few hours; a short max-age keeps proxies from serving old dates long.
 MAX_AGE = 900
-LANGUAGES = ("de", "en")
-
-
-@dataclass(frozen=True)
-class Rendered:
-    body: bytes
-    etag: str
-    last_modified: int  # seconds since the epoch
 
 
 def _language(request: HttpRequest) -> str:
     """Feeds are German unless ?lang=en: subscribers' apps send no useful Accept-Language."""
     lang = request.GET.get("lang", "de")
     return lang if lang in LANGUAGES else "de"
-
-
-def _last_modified(identity: str, version: str) -> int:
-    """When this version was first rendered, and always later than the previous version's."""
-    key = f"feeds:lm:{identity}"
-    now = int(timezone.now().timestamp())
-    previous = cache.get(key)
-    if previous is not None and previous[0] == version:
-        return previous[1]
-    stamp = max(now, previous[1] + 1) if previous is not None else now
-    cache.set(key, (version, stamp), CACHE_SECONDS)
-    return stamp
-
-
-def _render(spec: selectors.FeedSpec, lang: str) -> Rendered:
-    today = timezone.now().astimezone(spec.tz).date()
-    window = selectors.feed_window(today, spec.tz)
-    version = f"{window[0].isoformat()}|{selectors.data_version(spec, window)}"
-    identity = f"{spec.identity}:{lang}"
-    key = "feeds:body:" + hashlib.sha256(f"{identity}|{version}".encode()).hexdigest()
-    rendered = cache.get(key)
-    if rendered is None:
-        with translation.override(lang):
-            cal = build_calendar(
-                selectors.feed_meta(spec, window), selectors.feed_series(spec, window)
-            )
-            body = to_bytes(cal)
-        rendered = Rendered(
-            body=body,
-            etag=f'"{hashlib.sha256(body).hexdigest()[:40]}"',
-            last_modified=_last_modified(identity, version),
-        )
-        cache.set(key, rendered, CACHE_SECONDS)
-    return rendered
 
 
 def _respond(
@@ -94,7 +47,7 @@ def _respond(
 
 
 def _serve(request: HttpRequest, spec: selectors.FeedSpec, filename: str) -> HttpResponse:
-    rendered = _render(spec, _language(request))
+    rendered = render(spec, _language(request))
     return _respond(
         request, rendered, filename=filename, private=not spec.public, disposition="inline"
     )
@@ -139,7 +92,7 @@ def occurrence_ics(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     modified = max(data.updated_at, row.updated_at).astimezone(UTC)
     rendered = Rendered(
         body=body,
-        etag=f'"{hashlib.sha256(body).hexdigest()[:40]}"',
+        etag=etag_of(body),
         last_modified=int(modified.timestamp()),
     )
     day = start.astimezone(tz).date().isoformat()

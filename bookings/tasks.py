@@ -28,3 +28,11 @@ def feed_tokens_purge() -> int:
     from accounts.tokens import feed_token_purge_expired
 
     return feed_token_purge_expired()
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def feeds_warm() -> int:
+    """Render the public feeds whose data changed, before calendar apps ask for them."""
+    from bookings.feed_cache import warm_public_feeds
+
+    return warm_public_feeds()

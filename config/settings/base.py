@@ -147,6 +147,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.feed_tokens_purge",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Renders only feeds whose data changed; with the Redis cache the web processes share them.
+    "feeds-warm": {
+        "task": "bookings.tasks.feeds_warm",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -650,3 +650,45 @@ def test_subscribe_include_offers_webcal_https_and_google_links(scenario: Scenar
         "webcal%3A%2F%2F127.0.0.1%3A8000%2Ffeeds%2Fgroup%2Fchor.ics" in html
     )
     assert html.endswith(f"|/feeds/occurrence/{_row(scenario.weekly, date(2026, 3, 5)).pk}.ics")
+
+
+@pytest.mark.django_db
+def test_feed_name_follows_the_feed_language_not_the_browser(
+    client: Client, scenario: Scenario
+) -> None:
+    # A German browser fetches the English feed first: its name must still be English.
+    english = fetch(client, "/feeds/center/hdk.ics?lang=en", accept_language="de")
+    german = fetch(client, "/feeds/center/hdk.ics", accept_language="en")
+    english_lines = english.content.decode().replace("\r\n ", "").split("\r\n")
+    german_lines = german.content.decode().replace("\r\n ", "").split("\r\n")
+    assert "NAME:Program of Haus der Kulturen\\; Herten\\, Süd" in english_lines
+    assert "NAME:Programm – Haus der Kulturen\\; Herten\\, Süd" in german_lines
+
+
+@pytest.mark.django_db(transaction=False)
+def test_warming_renders_changed_public_feeds_once_and_serves_the_same_bytes(
+    client: Client, scenario: Scenario, django_assert_max_num_queries: Any
+) -> None:
+    from bookings.feed_cache import warm_public_feeds
+    from bookings.tasks import feeds_warm
+
+    public_feeds = 1 + 1 + 2  # the center, its one public group, its two rooms
+    assert warm_public_feeds() == public_feeds * 2  # German and English
+    assert feeds_warm.apply().get() == 0  # nothing changed: nothing rendered again
+    # A poll right after the warming is a cache hit: no rows are read.
+    with django_assert_max_num_queries(8):
+        warm = fetch(client, "/feeds/group/chor.ics")
+    cache.clear()
+    assert fetch(client, "/feeds/group/chor.ics").content == warm.content
+    # One change renders only the feeds that show it again (center, group, the hall).
+    date_row = scenario.weekly.occurrences.filter(starts_at__gte=NOW).first()
+    date_row.state = OccurrenceState.CANCELLED
+    date_row.reason = "Probe fällt aus"
+    date_row.save(update_fields=["state", "reason", "updated_at"])
+    cache.clear()
+    warm_public_feeds()
+    assert warm_public_feeds() == 0
+    date_row.sequence += 1
+    date_row.save(update_fields=["sequence", "updated_at"])
+    assert warm_public_feeds() == 3 * 2
+    assert "Probe fällt aus" in fetch(client, "/feeds/group/chor.ics").content.decode()
