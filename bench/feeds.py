@@ -50,7 +50,7 @@ def build() -> dict:
     """The center, its 400 series with rows, and the django-scheduler mirror."""
     from schedule.models import Calendar, Event, Rule
 
-    from bookings.feed_selectors import feed_window, series_rule
+    from bookings.feed_selectors import feed_window
     from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
     from bookings.recurrence import expand
     from centers.holidays import public_holidays
@@ -101,7 +101,7 @@ def build() -> dict:
             until=until,
         )
         all_series.append(series)
-        for slot in expand(series_rule(series), tz):
+        for slot in expand(series.rule, tz):
             rows.append(
                 Occurrence(
                     series=series,

@@ -42,7 +42,6 @@ def build_center(slug: str, groups: int) -> str:
     """A center with `groups` public groups (plus a few internal), one weekly series each."""
     from bookings.models import Occurrence, OccurrenceState, Series
     from bookings.recurrence import expand
-    from bookings.rule_text import rule_of
     from centers.models import Center, OpeningHours, Room
     from groups.models import Group, Language
 
@@ -98,7 +97,7 @@ def build_center(slug: str, groups: int) -> str:
     Series.objects.bulk_create(series)
     occurrences = []
     for n, s in enumerate(series):
-        slots = expand(rule_of(s), center.tz, through=today + timedelta(weeks=WEEKS))
+        slots = expand(s.rule, center.tz, through=today + timedelta(weeks=WEEKS))
         for k, slot in enumerate(slots):
             cancelled = k == 1 and n % 4 == 0
             occurrences.append(

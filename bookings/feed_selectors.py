@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from accounts.models import FeedToken
 from bookings.ical import DateRow, FeedMeta, SeriesData
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import RecurrenceRule
 from centers.models import Center, Room
 from groups.models import Group
 
@@ -263,25 +262,6 @@ def feed_series(spec: FeedSpec, window: tuple[datetime, datetime]) -> list[Serie
 # --- ORM -> dataclasses -----------------------------------------------------------------------
 
 
-def series_rule(series: Series) -> RecurrenceRule:
-    return RecurrenceRule(
-        start_date=series.start_date,
-        start_time=series.start_time,
-        end_time=series.end_time,
-        frequency=series.frequency,
-        interval=series.interval,
-        weekdays=tuple(series.weekdays or ()),
-        monthly_mode=series.monthly_mode or "",
-        monthly_position=series.monthly_position,
-        monthly_day=series.monthly_day,
-        until=series.until,
-        count=series.count,
-        extra_dates=tuple(
-            date.fromisoformat(d) if isinstance(d, str) else d for d in series.extra_dates or ()
-        ),
-    )
-
-
 def location_text(room: Room) -> str:
     center = room.center
     return ", ".join(part for part in (room.name, center.name, center.address) if part)
@@ -345,7 +325,7 @@ def series_data(series: Series, rows: Iterable[DateRow], *, host: str) -> Series
         location=location_text(room),
         url=f"{settings.SITE_URL}{group.get_absolute_url()}",
         tz=tz,
-        rule=series_rule(series),
+        rule=series.rule,
         room_id=room.pk,
         through=_through(series, rows, tz),
         sequence=series.sequence,

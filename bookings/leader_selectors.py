@@ -23,7 +23,7 @@ from .conflicts import ConflictReport, DateReport
 from .forms.leader import alternative_value, slot_key
 from .models import Occurrence, OccurrenceState, Series, SeriesStatus
 from .recurrence import RecurrenceRule, expand
-from .rule_text import rule_of, rule_text
+from .rule_text import rule_text
 
 UPCOMING_PER_GROUP = 8
 RECENT_REQUESTS = 20
@@ -77,7 +77,7 @@ def requests_for_leader(user: User, *, limit: int = RECENT_REQUESTS) -> list[Ser
     )
     today = timezone.localdate()
     for series in requests:
-        series.when = rule_text(rule_of(series), room=series.room.name, today=today)
+        series.when = rule_text(series.rule, room=series.room.name, today=today)
     return requests
 
 
@@ -116,7 +116,7 @@ class SeriesPage:
 
 def series_page(series: Series) -> SeriesPage:
     dates = list(series.occurrences.select_related("room").order_by("original_start"))
-    rule = rule_of(series)
+    rule = series.rule
     today = timezone.localdate()
     now = timezone.now()
     active = (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)

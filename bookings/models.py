@@ -11,11 +11,15 @@
   blocks of one unit, so a whole hall and its half can never both be confirmed at once.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .recurrence import RecurrenceRule
 
 
 class Frequency(models.TextChoices):
@@ -135,6 +139,27 @@ class Series(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or self.group.name
+
+    @property
+    def rule(self) -> RecurrenceRule:
+        """The stored rule as the pure value that recurrence, conflicts, feeds and texts use."""
+        return RecurrenceRule(
+            start_date=self.start_date,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            frequency=self.frequency,
+            interval=self.interval,
+            weekdays=tuple(self.weekdays or ()),
+            monthly_mode=self.monthly_mode or "",
+            monthly_position=self.monthly_position,
+            monthly_day=self.monthly_day,
+            until=self.until,
+            count=self.count,
+            # JSON keeps dates as ISO strings.
+            extra_dates=tuple(
+                date.fromisoformat(d) if isinstance(d, str) else d for d in self.extra_dates or ()
+            ),
+        )
 
     @property
     def is_open_ended(self) -> bool:

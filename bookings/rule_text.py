@@ -1,6 +1,6 @@
 """Pure: a series' rule in words, in the active language ("every Tuesday 14:00–16:00, Café").
 
-No ORM here: callers pass a `RecurrenceRule` (see `rule_of` for a Series-like object). Whole
+No ORM here: callers pass a `RecurrenceRule` (`Series.rule` gives one). Whole
 phrases are msgids, with the weekday as a placeholder, so that a translator can decline them
 ("jeden zweiten Donnerstag", "am ersten Montag im Monat").
 """
@@ -8,7 +8,6 @@ phrases are msgids, with the weekday as a placeholder, so that a translator can 
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
 
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
@@ -17,23 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from .recurrence import RecurrenceRule
-
-
-def rule_of(series: Any) -> RecurrenceRule:
-    """The rule of a Series (or anything with the same fields)."""
-    return RecurrenceRule(
-        start_date=series.start_date,
-        start_time=series.start_time,
-        end_time=series.end_time,
-        frequency=series.frequency,
-        interval=series.interval,
-        weekdays=tuple(series.weekdays or ()),
-        monthly_mode=series.monthly_mode or "",
-        monthly_position=series.monthly_position,
-        monthly_day=series.monthly_day,
-        until=series.until,
-        count=series.count,
-    )
 
 
 def long_date(day: date) -> str:

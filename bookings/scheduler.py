@@ -72,32 +72,11 @@ def _event_times(rule: RecurrenceRule, tz) -> tuple[datetime, datetime, datetime
     return start, end, period_end
 
 
-def series_rule(series: Series) -> RecurrenceRule:
-    """The series' stored rule as a pure RecurrenceRule."""
-    return RecurrenceRule(
-        start_date=series.start_date,
-        start_time=series.start_time,
-        end_time=series.end_time,
-        frequency=series.frequency,
-        interval=series.interval,
-        weekdays=tuple(series.weekdays or ()),
-        monthly_mode=series.monthly_mode or "",
-        monthly_position=series.monthly_position,
-        monthly_day=series.monthly_day,
-        until=series.until,
-        count=series.count,
-        extra_dates=tuple(
-            d if not isinstance(d, str) else datetime.fromisoformat(d).date()
-            for d in series.extra_dates or ()
-        ),
-    )
-
-
 def series_mirror(series: Series) -> Event:
     """Create or update the series' Event and Rule so they express the series' rule."""
     group = series.group
     calendar = group_calendar(group)
-    rule = series_rule(series)
+    rule = series.rule
     tz = group.center.tz
     start, end, period_end = _event_times(rule, tz)
     freq_params = rule_params(rule)
@@ -139,7 +118,7 @@ def occurrences_mirror(series: Series) -> None:
     rows = list(series.occurrences.all())
     produced: set[datetime] = set()
     if rows:
-        rule = series_rule(series).with_changes(extra_dates=())
+        rule = series.rule.with_changes(extra_dates=())
         last = max(r.original_start for r in rows).astimezone(series.group.center.tz).date()
         produced = {
             s.original_start for s in recurrence.expand(rule, series.group.center.tz, through=last)

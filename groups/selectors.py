@@ -18,7 +18,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.rule_text import rule_of, rule_text
+from bookings.rule_text import rule_text
 from centers.models import Center
 
 from .models import Group, Language
@@ -60,7 +60,7 @@ def _current_series(now: datetime) -> QuerySet[Series]:
 
 def regular_times(series_list: Sequence[Series], *, today: object = None) -> list[str]:
     """Each series' rule in words, in the active language."""
-    return [rule_text(rule_of(s), room=s.room.name, today=today) for s in series_list]
+    return [rule_text(s.rule, room=s.room.name, today=today) for s in series_list]
 
 
 def program_languages(center: Center) -> QuerySet[Language]:

@@ -240,7 +240,7 @@ def booking_request_create(
 def _materialise(*, series: Series, through: date, user: User | None, reason: str) -> int:
     """Create the rows the rule has up to `through` that do not exist yet; returns how many."""
     tz = series.group.center.tz
-    rule = scheduler.series_rule(series)
+    rule = series.rule
     after = series.materialised_until
     slots = _slots(rule, tz, through=through, after=after)
     existing = set(
@@ -307,7 +307,7 @@ def series_update(
         errors["series"] = str(Messages.SERIES_CLOSED)
     if errors:
         raise ValidationError(errors)
-    old_rule = scheduler.series_rule(series)
+    old_rule = series.rule
     through = max(horizon_for(max(today, from_date)), series.materialised_until or today)
     if rule.start_date < from_date:
         before = [d for d in recurrence.local_dates(rule, through=from_date) if d < from_date]
@@ -432,7 +432,7 @@ def series_end(*, user: User, series: Series, last_date: date, reason: str = "")
     """End a series after `last_date`: later dates are removed (requested) or cancelled."""
     if last_date < series.start_date:
         raise ValidationError({"last_date": str(Messages.LAST_DATE_BEFORE_START)})
-    rule = scheduler.series_rule(series).with_changes(until=last_date, count=None)
+    rule = series.rule.with_changes(until=last_date, count=None)
     if series.frequency == Frequency.ONCE:
         rule = rule.with_changes(until=None)
     today = center_today(series.group.center)

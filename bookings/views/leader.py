@@ -31,7 +31,6 @@ from ..forms.leader import (
 )
 from ..models import Series
 from ..permissions import access_occurrence, access_series, bookable_groups
-from ..rule_text import rule_of
 
 
 def _add_service_errors(form: Form, error: ValidationError) -> None:
@@ -241,7 +240,7 @@ def series_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def series_change(request: HttpRequest, pk: int) -> HttpResponse:
     series = access_series(request.user, pk)
-    form = SeriesChangeForm(request.POST, prefix="change", rule=rule_of(series))
+    form = SeriesChangeForm(request.POST, prefix="change", rule=series.rule)
     if form.is_valid():
         try:
             services.series_update(

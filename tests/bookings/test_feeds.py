@@ -69,10 +69,9 @@ def _series(group: Group, room: Room, *, status: str = SeriesStatus.CONFIRMED, *
 
 
 def _materialise(series: Series, *, through: date | None = None, state: str = "confirmed"):
-    from bookings.feed_selectors import series_rule
 
     tz = series.group.center.tz
-    slots = expand(series_rule(series), tz, through=through)
+    slots = expand(series.rule, tz, through=through)
     Occurrence.objects.bulk_create(
         Occurrence(
             series=series,

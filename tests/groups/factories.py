@@ -7,7 +7,6 @@ from typing import Any
 
 from bookings.models import Occurrence, Series
 from bookings.recurrence import expand
-from bookings.rule_text import rule_of
 
 
 def make_series(
@@ -35,7 +34,7 @@ def make_series(
         **rule,
     )
     through = start_date + timedelta(weeks=weeks)
-    slots = expand(rule_of(series), room.center.tz, through=through)
+    slots = expand(series.rule, room.center.tz, through=through)
     Occurrence.objects.bulk_create(
         Occurrence(
             series=series,
