@@ -267,6 +267,23 @@ def _rule_end(original_start: datetime, rule: RecurrenceRule, tz: ZoneInfo) -> d
     return localize(datetime.combine(local_day, rule.end_time), tz).astimezone(UTC)
 
 
+def occurrence_event(series: SeriesData, row: DateRow, uid: str) -> icalendar.Event:
+    """One date as it really is: a date override, a one-off event, or the .ics of one date."""
+    return _base_event(
+        series,
+        uid=uid,
+        summary=series.summary,
+        start=row.starts_at,
+        end=row.ends_at,
+        state=row.state,
+        location=row.location,
+        description=_description(series.description, row),
+        # Raised by the date's own changes only, so that other dates stay untouched.
+        sequence=series.sequence + row.sequence,
+        modified=max(series.updated_at, row.updated_at),
+    )
+
+
 def series_events(series: SeriesData, window: tuple[datetime, datetime]) -> list[icalendar.Event]:
     """The master VEVENT and its overrides for one series (empty when nothing is shown)."""
     rows = sorted(series.rows, key=lambda r: r.original_start)
@@ -317,21 +334,7 @@ def series_events(series: SeriesData, window: tuple[datetime, datetime]) -> list
     single = not rule_starts and len(rows) == 1
     if single:
         # One date and no rule: a plain event with the real time, room and state.
-        row = rows[0]
-        return [
-            _base_event(
-                series,
-                uid=series.uid,
-                summary=series.summary,
-                start=row.starts_at,
-                end=row.ends_at,
-                state=row.state,
-                location=row.location,
-                description=_description(series.description, row),
-                sequence=series.sequence + row.sequence,
-                modified=max(series.updated_at, row.updated_at),
-            )
-        ]
+        return [occurrence_event(series, rows[0], uid=series.uid)]
 
     dtstart = rule_starts[0] if rule_starts else extra[0]
     overrides = [r for r in rows if differs(r)]
@@ -366,38 +369,10 @@ def series_events(series: SeriesData, window: tuple[datetime, datetime]) -> list
 
     events = [master]
     for row in overrides:
-        override = _base_event(
-            series,
-            uid=series.uid,
-            summary=series.summary,
-            start=row.starts_at,
-            end=row.ends_at,
-            state=row.state,
-            location=row.location,
-            description=_description(series.description, row),
-            # Raised by the date's own changes only, so that other dates stay untouched.
-            sequence=series.sequence + row.sequence,
-            modified=max(series.updated_at, row.updated_at),
-        )
+        override = occurrence_event(series, row, uid=series.uid)
         override.add("recurrence-id", _local(row.original_start, tz))
         events.append(override)
     return events
-
-
-def occurrence_event(series: SeriesData, row: DateRow, uid: str) -> icalendar.Event:
-    """One date as a stand-alone VEVENT (the .ics download for a single date)."""
-    return _base_event(
-        series,
-        uid=uid,
-        summary=series.summary,
-        start=row.starts_at,
-        end=row.ends_at,
-        state=row.state,
-        location=row.location,
-        description=_description(series.description, row),
-        sequence=series.sequence + row.sequence,
-        modified=max(series.updated_at, row.updated_at),
-    )
 
 
 def _calendar_shell(meta: FeedMeta, zones: Iterable[str]) -> icalendar.Calendar:
