@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -81,6 +82,12 @@ def render(spec: selectors.FeedSpec, lang: str) -> Rendered:
     """The feed's current bytes, from the cache when its data has not changed."""
     window, version = _current(spec)
     return _cached(spec, lang, window, version)[0]
+
+
+def cache_is_shared() -> bool:
+    """Whether other processes (the web server) see what this one caches."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
 
 
 def warm_public_feeds() -> int:

@@ -33,6 +33,8 @@ def feed_tokens_purge() -> int:
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
 def feeds_warm() -> int:
     """Render the public feeds whose data changed, before calendar apps ask for them."""
-    from bookings.feed_cache import warm_public_feeds
+    from bookings.feed_cache import cache_is_shared, warm_public_feeds
 
+    if not cache_is_shared():
+        return 0  # a per-process cache would keep the bytes away from the web processes
     return warm_public_feeds()
