@@ -74,11 +74,14 @@ def _public_series() -> QuerySet[Series]:
     return Series.objects.filter(group__is_public=True, status__in=PUBLIC_SERIES)
 
 
-def group_feed(slug: str, *, group: Group | None = None) -> FeedSpec:
-    if group is None:
-        group = Group.objects.select_related("center").filter(slug=slug, is_public=True).first()
+def group_feed(slug: str) -> FeedSpec:
+    group = Group.objects.select_related("center").filter(slug=slug, is_public=True).first()
     if group is None:
         raise Http404
+    return _group_spec(group)
+
+
+def _group_spec(group: Group) -> FeedSpec:
     return FeedSpec(
         identity=f"group:{group.pk}",
         name=f"{group.name} – {group.center.name}",
@@ -89,11 +92,14 @@ def group_feed(slug: str, *, group: Group | None = None) -> FeedSpec:
     )
 
 
-def room_feed(room_id: int, *, room: Room | None = None) -> FeedSpec:
-    if room is None:
-        room = Room.objects.select_related("center").filter(pk=room_id).first()
+def room_feed(room_id: int) -> FeedSpec:
+    room = Room.objects.select_related("center").filter(pk=room_id).first()
     if room is None:
         raise Http404
+    return _room_spec(room)
+
+
+def _room_spec(room: Room) -> FeedSpec:
     # A date moved into this room belongs to a series booked elsewhere: include that series,
     # showing only the dates that take place here.
     moved_in = Occurrence.objects.filter(room=room).values("series_id")
@@ -111,6 +117,10 @@ def center_feed(slug: str) -> FeedSpec:
     center = Center.objects.filter(slug=slug).first()
     if center is None:
         raise Http404
+    return _center_spec(center)
+
+
+def _center_spec(center: Center) -> FeedSpec:
     return FeedSpec(
         identity=f"center:{center.pk}",
         name=_translated_later(gettext_noop("Program of %(center)s"), center=center.name),
@@ -123,14 +133,14 @@ def center_feed(slug: str) -> FeedSpec:
 
 def public_feed_specs() -> list[FeedSpec]:
     """Every public feed: each center's program, each public group, each room (a few queries)."""
-    specs = []
-    for center in Center.objects.order_by("pk"):
-        specs.append(center_feed(center.slug))
+    centers = Center.objects.order_by("pk")
     groups = Group.objects.filter(is_public=True).select_related("center").order_by("pk")
-    specs += [group_feed(group.slug, group=group) for group in groups]
     rooms = Room.objects.select_related("center").order_by("pk")
-    specs += [room_feed(room.pk, room=room) for room in rooms]
-    return specs
+    return (
+        [_center_spec(center) for center in centers]
+        + [_group_spec(group) for group in groups]
+        + [_room_spec(room) for room in rooms]
+    )
 
 
 def private_feed(feed_token: FeedToken) -> FeedSpec:
