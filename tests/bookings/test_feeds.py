@@ -27,6 +27,7 @@ from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
 from bookings.recurrence import expand
 from centers.models import Center, Room
 from groups.models import Group
+from tests.eager import run_task
 
 NOW = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
 BERLIN_TZ = "Europe/Berlin"
@@ -674,7 +675,7 @@ def test_warming_renders_changed_public_feeds_once_and_serves_the_same_bytes(
     from bookings.tasks import feeds_warm
 
     # A per-process cache (the embedded default) is never warmed: the web server cannot see it.
-    assert feeds_warm.apply().get() == 0
+    assert run_task(feeds_warm) == 0
     shared = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}}
     shared["default"]["LOCATION"] = str(tmp_path / "cache")
     with override_settings(CACHES=shared):
@@ -686,8 +687,8 @@ def _warming_in_a_shared_cache(client: Client, scenario: Scenario, max_queries: 
     from bookings.tasks import feeds_warm
 
     public_feeds = 1 + 1 + 2  # the center, its one public group, its two rooms
-    assert feeds_warm.apply().get() == public_feeds * 2  # German and English
-    assert feeds_warm.apply().get() == 0  # nothing changed: nothing rendered again
+    assert run_task(feeds_warm) == public_feeds * 2  # German and English
+    assert run_task(feeds_warm) == 0  # nothing changed: nothing rendered again
     # A poll right after the warming is a cache hit: only the feed's version is read.
     with max_queries(8):
         warm = fetch(client, "/feeds/group/chor.ics")

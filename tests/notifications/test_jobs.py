@@ -12,6 +12,7 @@ from bookings.upkeep import holidays_apply
 from notifications.models import Kind, Message, OutboxMessage
 from notifications.selectors import messages_for_leader, messages_for_series
 from notifications.services import digests_send, message_send, reminders_send
+from tests.eager import run_task
 
 from .conftest import BERLIN, at, weekly
 
@@ -146,8 +147,8 @@ def test_booking_upkeep_tasks_call_the_services_with_the_local_date(monkeypatch)
         accounts.tokens, "feed_token_purge_expired", lambda: calls.append(("purge",)) or 1
     )
     with time_machine.travel(datetime(2026, 3, 1, 23, 30, tzinfo=BERLIN)):
-        assert tasks.horizons_extend.apply().get() == 3
-    assert tasks.feed_tokens_purge.apply().get() == 1
+        assert run_task(tasks.horizons_extend) == 3
+    assert run_task(tasks.feed_tokens_purge) == 1
     assert calls == [("extend", date(2026, 3, 1)), ("purge",)]
 
 
