@@ -81,9 +81,11 @@ def _worker(index: int, staff_id: int, plan: list[list[int]], barrier, results) 
     from django.db import connections
 
     connections.close_all()  # never share the parent's connection across a fork
+    from django.core.exceptions import ValidationError
+
     from accounts.models import User
     from bookings import services
-    from bookings.errors import BookingConflict
+    from bookings.errors import BookingConflict, is_decided_meanwhile
     from bookings.models import Series
 
     staff = User.objects.get(pk=staff_id)
@@ -96,6 +98,12 @@ def _worker(index: int, staff_id: int, plan: list[list[int]], barrier, results) 
             won += 1
         except BookingConflict:
             lost += 1
+        except ValidationError as error:
+            if not is_decided_meanwhile(error):  # else: lost the race before reading its dates
+                failed += 1
+                print(f"worker {index}: {error!r}", file=sys.stderr)
+            else:
+                lost += 1
         except Exception as error:
             failed += 1
             print(f"worker {index}: {error!r}", file=sys.stderr)

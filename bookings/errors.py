@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +62,12 @@ class BookingConflict(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+DECIDED_MEANWHILE = "decided_meanwhile"
+
+
+def is_decided_meanwhile(error: ValidationError) -> bool:
+    """Whether a confirmation found nothing left to decide (someone else was quicker)."""
+    errors = getattr(error, "error_dict", {}).get("series", [])
+    return any(e.code == DECIDED_MEANWHILE for e in errors)

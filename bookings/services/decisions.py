@@ -15,7 +15,7 @@ from accounts.models import User
 from notifications.outbox import enqueue
 
 from .. import scheduler
-from ..errors import BookingConflict, Messages
+from ..errors import DECIDED_MEANWHILE, BookingConflict, Messages
 from ..models import Occurrence, OccurrenceState, Series
 from ..permissions import can_decide
 from ._core import (
@@ -103,7 +103,9 @@ def series_confirm(
     )
     if not ids:
         # A second member of staff acting on a page that is out of date: say so, not "done".
-        raise ValidationError({"series": str(Messages.NOTHING_TO_CONFIRM)})
+        raise ValidationError(
+            {"series": ValidationError(str(Messages.NOTHING_TO_CONFIRM), code=DECIDED_MEANWHILE)}
+        )
     with transaction.atomic():
         result = _confirm_ids(
             user=user,

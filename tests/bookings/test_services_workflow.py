@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from bookings import services
-from bookings.errors import BookingConflict
+from bookings.errors import BookingConflict, is_decided_meanwhile
 from bookings.models import Occurrence, OccurrenceState, RoomBlock, SeriesStatus
 from bookings.selectors import closure_affected_occurrences, series_history
 
@@ -329,5 +329,7 @@ def test_confirming_a_request_decided_meanwhile_says_so_and_changes_nothing(appr
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.series_confirm(user=w.staff, series=loser)
     assert "decided it in the meantime" in str(refused.value)
+    assert is_decided_meanwhile(refused.value)
+    assert not is_decided_meanwhile(ValidationError({"series": "something else"}))
     assert list(loser.occurrences.values_list("state", "reason", "sequence")) == before
     assert before[0][0] == OccurrenceState.DECLINED
