@@ -50,9 +50,9 @@ def build() -> dict:
     """The center, its 400 series with rows, and the django-scheduler mirror."""
     from schedule.models import Calendar, Event, Rule
 
-    from bookings.feed_selectors import feed_window
     from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
     from bookings.recurrence import expand
+    from calendars.selectors import feed_window
     from centers.holidays import public_holidays
     from centers.models import Center, Room
     from groups.models import Group

@@ -17,7 +17,7 @@ def horizons_extend() -> int:
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
 def holidays_apply() -> int:
     """Cancel materialised dates that fall on public holidays."""
-    from bookings.upkeep import holidays_apply as apply
+    from bookings.jobs import holidays_apply as apply
 
     return apply(today=timezone.localdate())
 
@@ -28,13 +28,3 @@ def feed_tokens_purge() -> int:
     from accounts.tokens import feed_token_purge_expired
 
     return feed_token_purge_expired()
-
-
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
-def feeds_warm() -> int:
-    """Render the public feeds whose data changed, before calendar apps ask for them."""
-    from bookings.feed_cache import cache_is_shared, warm_public_feeds
-
-    if not cache_is_shared():
-        return 0  # a per-process cache would keep the bytes away from the web processes
-    return warm_public_feeds()

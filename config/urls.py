@@ -29,9 +29,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("centers/", include("centers.urls")),
     path("groups/", include("groups.urls")),
-    path("feeds/", include("bookings.feed_urls")),
-    path("me/", include("bookings.leader_urls")),
-    path("staff/", include("bookings.staff_urls")),
+    path("feeds/", include("calendars.urls")),
+    path("me/", include("portal.urls")),
+    path("staff/", include("console.urls")),
     path("profile/", include("accounts.urls")),
 ]
 

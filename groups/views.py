@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from bookings.jsonld import group_events, script_json
+from groups.jsonld import group_events, script_json
 
 from . import selectors
 

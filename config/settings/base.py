@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "centers",
     "groups",
     "bookings",
+    "calendars",
+    "console",
+    "portal",
     "notifications",
 ]
 
@@ -149,7 +152,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Renders only feeds whose data changed; with the Redis cache the web processes share them.
     "feeds-warm": {
-        "task": "bookings.tasks.feeds_warm",
+        "task": "calendars.tasks.feeds_warm",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bookings.models import OccurrenceState, SeriesStatus
-from tests.bookings.staff.conftest import TUESDAYS, world  # noqa: F401 — the fixture
+from tests.console.conftest import TUESDAYS, world  # noqa: F401 — the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

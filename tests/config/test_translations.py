@@ -13,7 +13,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "locale"
-SOURCES = ("accounts", "bookings", "centers", "config", "groups", "notifications", "templates")
+# Every app of ours (a folder with apps.py), the settings and the templates.
+SOURCES = (
+    *sorted(p.parent.name for p in ROOT.glob("*/apps.py")),
+    "config",
+    "templates",
+)
 
 
 def _catalogue(language: str, domain: str = "django") -> polib.POFile:

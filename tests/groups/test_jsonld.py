@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from bookings.jsonld import group_events, script_json
+from groups.jsonld import group_events, script_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CENTER = SimpleNamespace(

@@ -7,8 +7,8 @@ import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from bookings.jobs import holidays_apply
 from bookings.models import Occurrence, OccurrenceState, RoomBlock, SeriesStatus
-from bookings.upkeep import holidays_apply
 from notifications.models import Kind, Message, OutboxMessage
 from notifications.selectors import messages_for_leader, messages_for_series
 from notifications.services import digests_send, message_send, reminders_send

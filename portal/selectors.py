@@ -1,0 +1,352 @@
+"""Reads for the group leaders' pages: dashboard, request preview, series page, room occupancy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.conflicts import ConflictReport, DateReport
+from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.recurrence import RecurrenceRule, expand
+from bookings.rule_text import rule_text
+from centers.models import Equipment, Room
+from centers.permissions import managed_centers
+from groups.models import Group
+from notifications.models import Message
+
+from . import occupancy
+from .forms import alternative_value, slot_key
+
+UPCOMING_PER_GROUP = 8
+RECENT_REQUESTS = 20
+STAFF_MESSAGES = 10
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupOverview:
+    group: Group
+    upcoming: list[Occurrence]
+
+
+@dataclass
+class Dashboard:
+    groups: list[GroupOverview]
+    requests: list[Series]
+    staff_messages: list[Message]
+
+
+def led_groups(user: User) -> QuerySet[Group]:
+    """Groups the user leads or deputises for (the dashboard's "my groups")."""
+    return Group.objects.filter(leaderships__user=user).select_related("center").order_by("name")
+
+
+def upcoming_dates(group: Group, *, limit: int = UPCOMING_PER_GROUP) -> list[Occurrence]:
+    """The group's next dates, cancelled and declined ones included so changes show."""
+    now = timezone.now()
+    return list(
+        Occurrence.objects.filter(series__group=group, ends_at__gte=now)
+        .exclude(series__status=SeriesStatus.WITHDRAWN)
+        .select_related("room", "series__room")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def requests_for_leader(user: User, *, limit: int = RECENT_REQUESTS) -> list[Series]:
+    """The latest requests of the user's groups, with a count of dates per state and the
+    rule in words (`.when`)."""
+    requests = list(
+        Series.objects.filter(group__in=led_groups(user).values("pk"))
+        .select_related("group", "room__center")
+        .annotate(
+            n_requested=Count("occurrences", filter=Q(occurrences__state="requested")),
+            n_confirmed=Count("occurrences", filter=Q(occurrences__state="confirmed")),
+            n_cancelled=Count("occurrences", filter=Q(occurrences__state="cancelled")),
+            n_declined=Count("occurrences", filter=Q(occurrences__state="declined")),
+        )
+        .order_by("-created_at")[:limit]
+    )
+    today = timezone.localdate()
+    for series in requests:
+        series.when = rule_text(series.rule, room=series.room.name, today=today)
+    return requests
+
+
+def staff_messages_for(user: User) -> list[Message]:
+    """The latest notes from staff about series of the user's groups."""
+    return list(
+        Message.objects.filter(series__group__in=led_groups(user).values("pk"))
+        .select_related("series__group", "sender")
+        .order_by("-created_at", "-pk")[:STAFF_MESSAGES]
+    )
+
+
+def dashboard(user: User) -> Dashboard:
+    groups = list(led_groups(user))
+    requests = requests_for_leader(user)
+    return Dashboard(
+        groups=[GroupOverview(group=g, upcoming=upcoming_dates(g)) for g in groups],
+        requests=requests,
+        staff_messages=staff_messages_for(user),
+    )
+
+
+# --- series page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesPage:
+    series: Series
+    rule: RecurrenceRule
+    rule_text: str
+    dates: list[Occurrence]
+    can_withdraw: bool
+    is_repeating: bool
+    next_active: Occurrence | None
+
+
+def series_page(series: Series) -> SeriesPage:
+    dates = list(series.occurrences.select_related("room").order_by("original_start"))
+    rule = series.rule
+    today = timezone.localdate()
+    now = timezone.now()
+    active = (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
+    return SeriesPage(
+        series=series,
+        rule=rule,
+        rule_text=rule_text(rule, room=series.room.name, today=today),
+        dates=dates,
+        can_withdraw=series.status == SeriesStatus.PENDING,
+        is_repeating=series.frequency != "once",
+        next_active=next((d for d in dates if d.state in active and d.starts_at >= now), None),
+    )
+
+
+# --- request preview ------------------------------------------------------------------------------
+
+
+@dataclass
+class AlternativeChoice:
+    value: str
+    label: str
+    kind: str
+    room: Room
+    starts_at: datetime
+    ends_at: datetime
+    checked: bool = False
+
+
+@dataclass
+class PreviewDate:
+    key: str
+    report: DateReport
+    alternatives: list[AlternativeChoice] = field(default_factory=list)
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.report.slot.starts_at
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.report.slot.ends_at
+
+    @property
+    def keep_checked(self) -> bool:
+        return not any(a.checked for a in self.alternatives)
+
+
+@dataclass
+class Preview:
+    room: Room | None
+    dates: list[PreviewDate]
+    suitable_rooms: list[Room] = field(default_factory=list)
+    unsuitable_rooms: int = 0
+    any_room: bool = False
+    horizon: date | None = None
+
+    @property
+    def clashing(self) -> list[PreviewDate]:
+        return [d for d in self.dates if not d.report.is_free]
+
+    @property
+    def warnings(self) -> list[PreviewDate]:
+        return [d for d in self.dates if d.report.is_free and d.report.soft]
+
+    @property
+    def free_count(self) -> int:
+        return len(self.dates) - len(self.clashing)
+
+
+def preview_horizon(rule: RecurrenceRule) -> date:
+    """Open-ended series are checked as far ahead as the service materialises them: a year
+    (the horizon) from today, or from the first date when that lies further ahead."""
+    start = max(timezone.localdate(), rule.start_date)
+    return start + relativedelta(months=settings.BOOKING_HORIZON_MONTHS)
+
+
+def _report(
+    room: Room, rule: RecurrenceRule, expected: int, equipment: Sequence[Equipment]
+) -> ConflictReport:
+    from bookings import conflicts
+
+    slots = expand(rule, room.center.tz, through=preview_horizon(rule))
+    return conflicts.check(
+        room=room, slots=slots, expected_participants=expected, equipment=equipment
+    )
+
+
+def _alternatives(
+    room: Room,
+    report: ConflictReport,
+    expected: int,
+    equipment: Sequence[Equipment],
+    picked: dict[str, str],
+) -> dict[datetime, list[AlternativeChoice]]:
+    if not report.clashing:
+        return {}
+    from bookings.alternatives import alternatives_for_report
+
+    found = alternatives_for_report(
+        room=room, report=report, expected_participants=expected, equipment=equipment, limit=3
+    )
+    choices: dict[datetime, list[AlternativeChoice]] = {}
+    for original, alternatives in found.items():
+        key = slot_key(original)
+        choices[original] = [
+            AlternativeChoice(
+                value=(value := alternative_value(alt.room.pk, alt.starts_at, alt.ends_at)),
+                label=str(alt.label),
+                kind=str(alt.kind),
+                room=alt.room,
+                starts_at=alt.starts_at,
+                ends_at=alt.ends_at,
+                checked=picked.get(key) == value,
+            )
+            for alt in alternatives
+        ]
+    return choices
+
+
+def request_preview(
+    *,
+    group: Group,
+    room: Room | None,
+    rule: RecurrenceRule,
+    expected_participants: int,
+    equipment: Iterable[Equipment] = (),
+    picked: dict[str, str] | None = None,
+) -> Preview:
+    """Every date of the rule with what stands in its way, and alternatives for clashes.
+
+    Without a room, the bookable rooms of the group's center that fit and are free on every
+    date are listed instead, for the leader to pick one.
+    """
+    equipment = list(equipment)
+    picked = picked or {}
+    if room is None:
+        return _any_room_preview(group, rule, expected_participants, equipment)
+    report = _report(room, rule, expected_participants, equipment)
+    alternatives = _alternatives(room, report, expected_participants, equipment, picked)
+    dates = [
+        PreviewDate(
+            key=slot_key(d.slot.original_start),
+            report=d,
+            alternatives=alternatives.get(d.slot.original_start, []),
+        )
+        for d in report.dates
+    ]
+    return Preview(
+        room=room,
+        dates=dates,
+        horizon=preview_horizon(rule) if rule.is_open_ended else None,
+    )
+
+
+def _any_room_preview(
+    group: Group, rule: RecurrenceRule, expected: int, equipment: list[Equipment]
+) -> Preview:
+    candidates = Room.objects.filter(
+        center=group.center, bookable=True, capacity__gte=expected
+    ).select_related("center")
+    for item in equipment:
+        candidates = candidates.filter(equipment=item)
+    suitable, unsuitable = [], 0
+    for candidate in candidates.distinct().order_by("capacity", "name"):
+        if _report(candidate, rule, expected, equipment).has_hard_issues:
+            unsuitable += 1
+        else:
+            suitable.append(candidate)
+    return Preview(
+        room=None, dates=[], suitable_rooms=suitable, unsuitable_rooms=unsuitable, any_room=True
+    )
+
+
+# --- room occupancy -------------------------------------------------------------------------------
+
+
+def visible_rooms(user: User) -> QuerySet[Room]:
+    """Rooms of centers where the user leads a group or is staff."""
+    if not user.is_authenticated or not user.is_active:
+        return Room.objects.none()
+    if user.is_superuser:
+        return Room.objects.all()
+    led_centers = Group.objects.filter(leaderships__user=user).values("center")
+    return Room.objects.filter(
+        Q(center__in=led_centers) | Q(center__in=managed_centers(user).values("pk"))
+    )
+
+
+def access_room(user: User, pk: int) -> Room:
+    """The room if the user may see its occupancy; otherwise 404."""
+    try:
+        return visible_rooms(user).select_related("center", "parent").get(pk=pk)
+    except (Room.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404 from missing
+
+
+def room_occupancy(room: Room, *, view: str, day: date) -> occupancy.Calendar:
+    """Who uses the room (and the whole/parts of a divisible room) in the week or month of `day`."""
+    tz = room.center.tz
+    first, last = occupancy.bounds(view, day)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    units = [room.pk, *room.parts.values_list("pk", flat=True)]
+    if room.parent_id:
+        units.append(room.parent_id)
+    occurrences = (
+        Occurrence.objects.filter(
+            room__in=units,
+            starts_at__lt=end,
+            ends_at__gt=start,
+            state__in=(OccurrenceState.CONFIRMED, OccurrenceState.REQUESTED),
+        )
+        .exclude(series__status=SeriesStatus.WITHDRAWN)
+        .select_related("series__group", "room")
+        .order_by("starts_at")
+    )
+    entries = [
+        occupancy.Entry(
+            starts_at=o.starts_at.astimezone(tz),
+            ends_at=o.ends_at.astimezone(tz),
+            title=o.series.display_title,
+            group=o.series.group.name,
+            room=o.room.name,
+            state=o.state,
+            other_unit=o.room_id != room.pk,
+        )
+        for o in occurrences
+    ]
+    return occupancy.calendar(entries, view=view, day=day, today=timezone.localdate(timezone=tz))
+
+
+def rooms_for_occupancy(user: User) -> QuerySet[Room]:
+    return visible_rooms(user).select_related("center").order_by("center__name", "name")

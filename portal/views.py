@@ -1,0 +1,291 @@
+"""Group leaders' pages: dashboard, booking request with live preview, series, room occupancy.
+
+Thin views: parse a form, call one service or selector, render or redirect. Who may see what
+is decided in `bookings.permissions` (404 for everything that is not the leader's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bookings import services
+from bookings.errors import BookingConflict
+from bookings.models import Series
+from bookings.permissions import access_occurrence, access_series, bookable_groups
+
+from . import occupancy
+from . import selectors as leader_selectors
+from .forms import (
+    BookingRequestForm,
+    OccurrenceCancelForm,
+    SeriesChangeForm,
+    SeriesEndForm,
+    SeriesWithdrawForm,
+    initial_from_series,
+)
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's validation errors on the fields they name, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _message_for(error: ValidationError | BookingConflict) -> str:
+    if isinstance(error, BookingConflict):
+        return error.message
+    return " ".join(str(m) for m in error.messages)
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"dashboard": leader_selectors.dashboard(request.user)},
+    )
+
+
+# --- booking request ------------------------------------------------------------------------------
+
+
+def _request_form(request: HttpRequest, *, submitting: bool) -> BookingRequestForm:
+    groups = bookable_groups(request.user)
+    if request.method == "POST":
+        return BookingRequestForm(
+            request.POST, user=request.user, groups=groups, submitting=submitting
+        )
+    initial: dict[str, Any] = {}
+    if "from_series" in request.GET:
+        initial = initial_from_series(access_series(request.user, request.GET["from_series"]))
+    for name in ("group", "room", "start_date"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
+    return BookingRequestForm(user=request.user, groups=groups, initial=initial)
+
+
+def _preview(form: BookingRequestForm) -> leader_selectors.Preview | None:
+    if not form.is_bound or form.rule is None or not form.cleaned_data.get("group"):
+        return None
+    data = form.cleaned_data
+    return leader_selectors.request_preview(
+        group=data["group"],
+        room=data.get("room"),
+        rule=form.rule,
+        expected_participants=data.get("expected_participants") or 1,
+        equipment=data.get("equipment") or (),
+        picked=form.picked_values(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    checking = "check" in request.POST
+    form = _request_form(request, submitting=not checking)
+    if request.method == "POST" and form.is_valid() and not checking:
+        data = form.cleaned_data
+        try:
+            series = services.booking_request_create(
+                user=request.user,
+                group=data["group"],
+                room=data["chosen_room"],
+                rule=form.rule,
+                expected_participants=data["expected_participants"],
+                equipment=data["equipment"],
+                note=data["note"],
+                alternatives=data.get("alternatives") or None,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except BookingConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            if series.status == "confirmed":
+                messages.success(request, _("Your booking is confirmed."))
+            else:
+                messages.success(request, _("Your request was sent. Staff will decide on it soon."))
+            return redirect("leader:series", pk=series.pk)
+    return render(
+        request,
+        "portal/request.html",
+        {"form": form, "preview": _preview(form) if form.is_bound else None, "checked": checking},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def request_preview(request: HttpRequest) -> HttpResponse:
+    """The dates of the request as the form stands, for htmx to put under the form."""
+    form = _request_form(request, submitting=False)
+    form.is_valid()
+    return render(
+        request,
+        "portal/_preview.html",
+        {"form": form, "preview": _preview(form), "live": True},
+    )
+
+
+# --- series ---------------------------------------------------------------------------------------
+
+
+def _render_series(
+    request: HttpRequest, series: Series, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    page = leader_selectors.series_page(series)
+    # Changes usually start at the next date that still takes place.
+    first_day = timezone.localdate()
+    if page.next_active is not None:
+        first_day = timezone.localdate(page.next_active.starts_at, series.group.center.tz)
+    context = {
+        "page": page,
+        "series": series,
+        "now": timezone.now(),
+        "end_form": forms.get("end_form")
+        or SeriesEndForm(prefix="end", initial={"last_date": first_day}),
+        "withdraw_form": forms.get("withdraw_form") or SeriesWithdrawForm(prefix="withdraw"),
+        "change_form": forms.get("change_form")
+        or SeriesChangeForm(
+            prefix="change",
+            rule=page.rule,
+            initial={
+                "from_date": first_day,
+                "start_time": series.start_time,
+                "end_time": series.end_time,
+            },
+        ),
+        "cancel_form": forms.get("cancel_form"),
+        "cancel_pk": forms.get("cancel_pk"),
+    }
+    return render(request, "portal/series.html", context, status=status)
+
+
+@login_required
+@require_GET
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_series(request, access_series(request.user, pk))
+
+
+@login_required
+@require_POST
+def occurrence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = access_occurrence(request.user, pk)
+    form = OccurrenceCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.occurrence_cancel(
+                user=request.user, occurrence=occurrence, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, BookingConflict) as error:
+            form.add_error(None, _message_for(error))
+        else:
+            messages.success(request, _("The date was cancelled."))
+            return redirect(reverse("leader:series", args=[occurrence.series_id]))
+    return _render_series(
+        request, occurrence.series, status=400, cancel_form=form, cancel_pk=occurrence.pk
+    )
+
+
+@login_required
+@require_POST
+def series_end(request: HttpRequest, pk: int) -> HttpResponse:
+    series = access_series(request.user, pk)
+    form = SeriesEndForm(request.POST, prefix="end")
+    if form.is_valid():
+        try:
+            services.series_end(user=request.user, series=series, **form.cleaned_data)
+        except (ValidationError, BookingConflict) as error:
+            form.add_error(None, _message_for(error))
+        else:
+            messages.success(request, _("The series now ends on the date you gave."))
+            return redirect("leader:series", pk=series.pk)
+    return _render_series(request, series, status=400, end_form=form)
+
+
+@login_required
+@require_POST
+def series_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    series = access_series(request.user, pk)
+    form = SeriesWithdrawForm(request.POST, prefix="withdraw")
+    if form.is_valid():
+        try:
+            services.series_withdraw(
+                user=request.user, series=series, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, BookingConflict) as error:
+            form.add_error(None, _message_for(error))
+        else:
+            messages.success(request, _("Your request was withdrawn."))
+            return redirect("leader:dashboard")
+    return _render_series(request, series, status=400, withdraw_form=form)
+
+
+@login_required
+@require_POST
+def series_change(request: HttpRequest, pk: int) -> HttpResponse:
+    series = access_series(request.user, pk)
+    form = SeriesChangeForm(request.POST, prefix="change", rule=series.rule)
+    if form.is_valid():
+        try:
+            services.series_update(
+                user=request.user,
+                series=series,
+                from_date=form.cleaned_data["from_date"],
+                rule=form.cleaned_data["rule"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except BookingConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(request, _("The change was saved."))
+            return redirect("leader:series", pk=series.pk)
+    return _render_series(request, series, status=400, change_form=form)
+
+
+# --- room occupancy -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def room_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/rooms.html",
+        {"rooms": leader_selectors.rooms_for_occupancy(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def room_occupancy(request: HttpRequest, pk: int) -> HttpResponse:
+    room = leader_selectors.access_room(request.user, pk)
+    view = occupancy.parse_view(request.GET.get("view"))
+    day = occupancy.parse_day(request.GET.get("date"), timezone.localdate())
+    return render(
+        request,
+        "portal/occupancy.html",
+        {
+            "room": room,
+            "calendar": leader_selectors.room_occupancy(room, view=view, day=day),
+        },
+    )
