@@ -40,6 +40,8 @@ class SeriesStatus(models.TextChoices):
     PARTLY_CONFIRMED = "partly_confirmed", _("partly confirmed")
     DECLINED = "declined", _("declined")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    # No date left that takes place or waits: every one was cancelled (closure, holiday, group).
+    CANCELLED = "cancelled", _("cancelled")
 
 
 class OccurrenceState(models.TextChoices):
@@ -47,6 +49,18 @@ class OccurrenceState(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     CANCELLED = "cancelled", _("cancelled")
     DECLINED = "declined", _("declined")
+
+
+class Cause(models.TextChoices):
+    """Why a date is cancelled or declined: reports count by it, reinstating depends on it."""
+
+    GROUP = "group", _("cancelled by the group")
+    STAFF = "staff", _("decided by staff")
+    CLOSURE = "closure", _("closure")
+    HOLIDAY = "holiday", _("public holiday")
+    RULE = "rule", _("no longer part of the series")
+    CONFLICT = "conflict", _("another booking was confirmed")
+    WITHDRAWN = "withdrawn", _("request withdrawn")
 
 
 class Series(models.Model):
@@ -110,6 +124,9 @@ class Series(models.Model):
     )
     # Raised on every change that calendar apps show (RFC 5545 SEQUENCE of the master VEVENT).
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Raised by every change of the series or one of its dates: an edit made from an older
+    # version is refused instead of silently undoing what someone else changed meanwhile.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
@@ -184,8 +201,25 @@ class Occurrence(models.Model):
         default=OccurrenceState.REQUESTED,
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # For a cancelled or declined date: why, in a form reports can count (empty when active).
+    cause = models.CharField(_("cause"), max_length=12, choices=Cause.choices, blank=True)
+    # The closure that cancelled this date, so that shortening or deleting it can bring it back.
+    closure = models.ForeignKey(
+        "centers.Closure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cancelled_occurrences",
+        verbose_name=_("cancelled by closure"),
+    )
+    # The state before a cancellation (requested or confirmed): what reinstating restores.
+    prior_state = models.CharField(
+        _("state before cancellation"), max_length=12, choices=OccurrenceState.choices, blank=True
+    )
     # Raised on every visible change of this date (SEQUENCE of its RECURRENCE-ID override).
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Raised on every change of this date (forms carry it; see Series.version).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
@@ -213,6 +247,21 @@ class Occurrence(models.Model):
     @property
     def is_moved(self) -> bool:
         return self.starts_at != self.original_start or self.room_id != self.series.room_id
+
+
+class PlanVersion(models.Model):
+    """A counter per center, raised in the same transaction as every change of its plan
+    (a date, a series, a closure): "has anything changed?" is one primary-key read for feeds,
+    screens and API clients. Writers raise it last, after their room and row locks."""
+
+    center = models.OneToOneField(
+        "centers.Center", on_delete=models.CASCADE, primary_key=True, related_name="plan_version"
+    )
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.center_id}: {self.version}"
 
 
 class RoomBlock(models.Model):

@@ -78,6 +78,11 @@ class Center(models.Model):
         default=FederalState.NW,
         help_text=_("Public holidays of this state are taken into account."),
     )
+    booking_horizon_months = models.PositiveSmallIntegerField(
+        _("booking horizon (months)"),
+        default=12,
+        help_text=_("Dates further ahead than this are never confirmed automatically."),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff"),
