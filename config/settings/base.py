@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "calendars",
     "console",
     "portal",
+    "attendance",
     "notifications",
 ]
 
