@@ -39,8 +39,8 @@ lint: install
 
 # Needs GNU gettext; the compiled catalogues are committed so `make run` does not.
 messages: install
-	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=bench --ignore=tests
-	$(PY) manage.py makemessages -d djangojs -l de -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l de -l en --add-location file --ignore=.venv --ignore=bench --ignore=tests --ignore=node_modules
+	$(PY) manage.py makemessages -d djangojs -l de -l en --add-location file --ignore=.venv --ignore=staticfiles --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: install
