@@ -1,10 +1,12 @@
-"""Alternatives for clashing dates: another room at the same time, or the same room nearby.
+"""Alternatives for dates that cannot take place as asked: another room, or the same room nearby.
 
-One batch for a whole report: four queries (the center's rooms, their blocks around the
-clashing days, closures, opening hours), then plain Python. Ranked by how little changes:
-another fitting room at the same time first (closest capacity first), then the same room at
-the smallest time shift (30, 60, 90 … minutes on the same day, within opening hours), then the
-same time on the day before or after.
+The engine makes them; nobody else may. Candidates are ranked by how little changes: another
+fitting room at the same time first (closest capacity first), then the same room at the
+smallest shift (30, 60, 90 … minutes, same day), then the same wall-clock time on the day before
+or after. Whether a candidate is free is decided by the one conflict check
+(`bookings.conflicts.check`, one call per candidate room), so an alternative never offers what
+the confirmation would refuse. `offered` tells whether a choice a client sent back is one of
+them — anything else is refused.
 """
 
 from __future__ import annotations
@@ -15,19 +17,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from centers.holidays import public_holidays
-from centers.models import Closure, Equipment, OpeningHours, Room
+from centers.models import Equipment, Room
 
-from .conflicts import MAX_DATE_SPAN, ConflictReport, Hours, Span, overlapping, within_hours
-from .models import RoomBlock
-from .recurrence import Slot
+from . import conflicts
+from .conflicts import ConflictReport
+from .policy import IssueKind
+from .recurrence import Slot, localize
 
 STEP = timedelta(minutes=30)
-MAX_WINDOWS = 100  # beyond this many separate days, fetch one window (SQLite's OR depth limit)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Alternative:
     ends_at: datetime
     kind: str  # "room" | "time"
     label: str  # translated: "Seminarraum 2, same time" / "Küche, 16:30–18:30"
+    needs_approval: bool = False  # the room's requests wait for staff
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ class _Candidate:
     rank: tuple  # smaller changes less
 
 
-def _day_bounds(day: date, tz: tzinfo) -> Span:
-    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    start = localize(datetime.combine(day, datetime.min.time()), tz)
+    return start, localize(datetime.combine(day + timedelta(days=1), datetime.min.time()), tz)
 
 
 def _candidates(
@@ -65,7 +67,7 @@ def _candidates(
             slot.starts_at,
             slot.ends_at,
             "room",
-            (0, other.capacity - expected, other.name),
+            (0, other.requires_approval, other.capacity - expected, other.name),
         )
         for other in others
     ]
@@ -84,9 +86,9 @@ def _candidates(
             )
         steps += 1
     # The same wall-clock time on the neighbouring days (not +24 h: DST may lie between).
+    local = slot.starts_at.astimezone(tz)
     for days in (-1, 1):
-        local = slot.starts_at.astimezone(tz)
-        start = datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=tz)
+        start = localize(datetime.combine(local.date() + timedelta(days=days), local.time()), tz)
         found.append(
             _Candidate(
                 slot.original_start,
@@ -102,33 +104,68 @@ def _candidates(
 
 def _label(candidate: _Candidate, original: Slot, tz: tzinfo) -> str:
     if candidate.kind == "room":
-        return _("%(room)s, same time") % {"room": candidate.room.name}
-    start, end = candidate.starts_at.astimezone(tz), candidate.ends_at.astimezone(tz)
-    params = {"room": candidate.room.name, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
-    if start.date() == original.starts_at.astimezone(tz).date():
-        return _("%(room)s, %(start)s–%(end)s") % params
-    params["date"] = date_format(start.date(), "SHORT_DATE_FORMAT")
-    return _("%(room)s, %(date)s, %(start)s–%(end)s") % params
-
-
-def _windows(slots: Sequence[Slot], tz: tzinfo, reach: timedelta) -> list[Span]:
-    """The days around each date (the day before to the day after), merged, widened by reach."""
-    spans = sorted(
-        (
-            _day_bounds(s.starts_at.astimezone(tz).date() - timedelta(days=1), tz)[0] - reach,
-            _day_bounds(s.starts_at.astimezone(tz).date() + timedelta(days=1), tz)[1] + reach,
-        )
-        for s in slots
-    )
-    merged: list[Span] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        text = _("%(room)s, same time") % {"room": candidate.room.name}
+    else:
+        start, end = candidate.starts_at.astimezone(tz), candidate.ends_at.astimezone(tz)
+        params = {"room": candidate.room.name, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+        if start.date() == original.starts_at.astimezone(tz).date():
+            text = _("%(room)s, %(start)s–%(end)s") % params
         else:
-            merged.append((start, end))
-    if len(merged) > MAX_WINDOWS:
-        return [(merged[0][0], merged[-1][1])]
-    return merged
+            params["date"] = date_format(start.date(), "SHORT_DATE_FORMAT")
+            text = _("%(room)s, %(date)s, %(start)s–%(end)s") % params
+    if candidate.room.requires_approval:
+        text = _("%(choice)s (staff decide)") % {"choice": text}
+    return text
+
+
+def _rooms(room: Room, expected: int, needed: Sequence[int]) -> tuple[Room, list[Room]]:
+    """The room itself and the other rooms of its center that fit the request."""
+    rooms = list(
+        Room.objects.filter(center_id=room.center_id)
+        .select_related("center")
+        .annotate(has_needed=Count("equipment", filter=Q(equipment__in=needed), distinct=True))
+        .order_by("pk")
+    )
+    this = next(r for r in rooms if r.pk == room.pk)
+    others = [
+        r
+        for r in rooms
+        if r.pk != room.pk
+        and r.bookable
+        and r.capacity >= expected
+        and r.has_needed == len(set(needed))
+    ]
+    return this, others
+
+
+def _usable(report: conflicts.DateReport) -> bool:
+    """Free to offer: nothing refuses or skips it, and it lies within the opening hours."""
+    return not report.hard and IssueKind.OUTSIDE_HOURS not in report.kinds
+
+
+def _free(
+    candidates: Sequence[_Candidate],
+    *,
+    expected: int,
+    needed: Sequence[int],
+    ignore_series_id: int | None,
+    now: datetime | None,
+) -> list[_Candidate]:
+    by_room: dict[int, list[_Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_room[candidate.room.pk].append(candidate)
+    free: list[_Candidate] = []
+    for tried in by_room.values():
+        report = conflicts.check(
+            room=tried[0].room,
+            slots=[Slot(c.starts_at, c.ends_at, c.original_start) for c in tried],
+            expected_participants=expected,
+            equipment=needed,
+            ignore_series_id=ignore_series_id,
+            now=now,
+        )
+        free.extend(c for c, d in zip(tried, report.dates, strict=True) if _usable(d))
+    return free
 
 
 def _alternatives(
@@ -138,103 +175,30 @@ def _alternatives(
     expected_participants: int,
     equipment: Iterable[Equipment | int],
     limit: int,
+    ignore_series_id: int | None = None,
 ) -> dict[datetime, list[Alternative]]:
     if not slots:
         return {}
     needed = [item if isinstance(item, int) else item.pk for item in equipment]
-    # All rooms of the center (for parts and parents too), with how many needed items each has.
-    rooms = list(
-        Room.objects.filter(center_id=room.center_id)
-        .select_related("center")
-        .annotate(has_needed=Count("equipment", filter=Q(equipment__in=needed), distinct=True))
-    )
-    by_id = {r.pk: r for r in rooms}
-    this = by_id[room.pk]
-    center = this.center
-    tz = center.tz
-    parts: dict[int, list[int]] = defaultdict(list)
-    for r in rooms:
-        if r.parent_id:
-            parts[r.parent_id].append(r.pk)
-    others = [
-        r
-        for r in rooms
-        if r.pk != room.pk
-        and r.bookable
-        and r.capacity >= expected_participants
-        and r.has_needed == len(set(needed))
-    ]
-    reach = MAX_DATE_SPAN + timedelta(
-        minutes=max(r.setup_minutes + r.cleanup_minutes for r in rooms)
-    )
-    windows = _windows(slots, tz, reach)
-    overlap = Q()
-    for start, end in windows:
-        overlap |= Q(starts_at__lt=end, ends_at__gt=start, starts_at__gt=start - reach)
-    blocks: dict[int, list[Span]] = defaultdict(list)
-    for unit, start, end in (
-        RoomBlock.objects.filter(overlap, room__center_id=room.center_id)
-        .order_by()
-        .values_list("room_id", "starts_at", "ends_at")
-    ):
-        blocks[unit].append((start, end))
-    first, last = windows[0][0], windows[-1][1]
-    closures: dict[int | None, list[Span]] = defaultdict(list)
-    for room_id, start, end in (
-        Closure.objects.filter(center_id=room.center_id, starts_at__lt=last, ends_at__gt=first)
-        .order_by()
-        .values_list("room_id", "starts_at", "ends_at")
-    ):
-        closures[room_id].append((start, end))
-    hours: Hours = {}
-    for weekday, opens, closes in (
-        OpeningHours.objects.filter(center_id=room.center_id)
-        .order_by()
-        .values_list("weekday", "opens", "closes")
-    ):
-        hours.setdefault(weekday, []).append((opens, closes))
-    holidays = public_holidays(
-        center.federal_state,
-        first.astimezone(tz).date(),
-        last.astimezone(tz).date(),
-        language=get_language() or "de",
-    )
-
+    this, others = _rooms(room, expected_participants, needed)
+    tz = this.center.tz
     candidates = [c for s in slots for c in _candidates(s, this, others, tz, expected_participants)]
-    by_room: dict[int, list[_Candidate]] = defaultdict(list)
-    for c in candidates:
-        if c.starts_at.astimezone(tz).date() not in holidays and within_hours(
-            (c.starts_at, c.ends_at), tz, hours
-        ):
-            by_room[c.room.pk].append(c)
-    free: list[_Candidate] = []
-    for room_id, tried in by_room.items():
-        candidate_room = by_id[room_id]
-        if not candidate_room.bookable:
-            continue
-        units = [room_id, *parts[room_id]]
-        held = [
-            (
-                c.starts_at - timedelta(minutes=candidate_room.setup_minutes),
-                c.ends_at + timedelta(minutes=candidate_room.cleanup_minutes),
-            )
-            for c in tried
-        ]
-        busy = overlapping(held, [b for unit in units for b in blocks[unit]])
-        closed_rooms = [None, *units, candidate_room.parent_id]
-        closed = overlapping(
-            [(c.starts_at, c.ends_at) for c in tried],
-            [span for key in closed_rooms for span in closures.get(key, ())],
-        )
-        free.extend(c for c, b, k in zip(tried, busy, closed, strict=True) if not b and not k)
-
+    free = _free(
+        candidates,
+        expected=expected_participants,
+        needed=needed,
+        ignore_series_id=ignore_series_id,
+        now=timezone.now(),
+    )
     result: dict[datetime, list[Alternative]] = {s.original_start: [] for s in slots}
     originals = {s.original_start: s for s in slots}
     for c in sorted(free, key=lambda c: c.rank):
         found = result[c.original_start]
         if len(found) < limit:
             label = _label(c, originals[c.original_start], tz)
-            found.append(Alternative(c.room, c.starts_at, c.ends_at, c.kind, label))
+            found.append(
+                Alternative(c.room, c.starts_at, c.ends_at, c.kind, label, c.room.requires_approval)
+            )
     return result
 
 
@@ -245,6 +209,7 @@ def alternatives_for(
     expected_participants: int = 1,
     equipment: Iterable[Equipment | int] = (),
     limit: int = 5,
+    ignore_series_id: int | None = None,
 ) -> list[Alternative]:
     """Free rooms at the same time, then nearby free times in the same room, best first."""
     found = _alternatives(
@@ -253,6 +218,7 @@ def alternatives_for(
         expected_participants=expected_participants,
         equipment=equipment,
         limit=limit,
+        ignore_series_id=ignore_series_id,
     )
     return found[slot.original_start]
 
@@ -264,12 +230,49 @@ def alternatives_for_report(
     expected_participants: int = 1,
     equipment: Iterable[Equipment | int] = (),
     limit: int = 3,
+    ignore_series_id: int | None = None,
 ) -> dict[datetime, list[Alternative]]:
-    """Alternatives for every clashing date of a report, by original start; four queries."""
+    """Alternatives for every clashing date of a report, by original start."""
     return _alternatives(
         room=room,
         slots=[d.slot for d in report.clashing],
         expected_participants=expected_participants,
         equipment=equipment,
         limit=limit,
+        ignore_series_id=ignore_series_id,
     )
+
+
+OFFERED, NOT_OFFERED, TAKEN = "offered", "not_offered", "taken"
+
+
+def offered(
+    *,
+    room: Room,
+    slot: Slot,
+    choice: tuple[Room, datetime, datetime],
+    expected_participants: int = 1,
+    equipment: Iterable[Equipment | int] = (),
+    ignore_series_id: int | None = None,
+) -> str:
+    """Whether `choice` (room, start, end) is an alternative the engine offers for `slot`:
+    OFFERED, NOT_OFFERED (never one of the candidates: a tampered or invented choice) or
+    TAKEN (a candidate, but no longer free)."""
+    needed = [item if isinstance(item, int) else item.pk for item in equipment]
+    this, others = _rooms(room, expected_participants, needed)
+    chosen_room, starts_at, ends_at = choice
+    match = [
+        c
+        for c in _candidates(slot, this, others, this.center.tz, expected_participants)
+        if c.room.pk == chosen_room.pk and c.starts_at == starts_at and c.ends_at == ends_at
+    ]
+    if not match:
+        return NOT_OFFERED
+    free = _free(
+        match,
+        expected=expected_participants,
+        needed=needed,
+        ignore_series_id=ignore_series_id,
+        now=timezone.now(),
+    )
+    return OFFERED if free else TAKEN

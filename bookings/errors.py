@@ -38,6 +38,31 @@ class Messages:
     LAST_DATE_BEFORE_START = _("The series cannot end before its first date.")
     SERIES_CLOSED = _("This request was withdrawn or declined.")
     DATE_CONFLICT = _("This date clashes with another booking.")
+    BUSY = _(
+        "Someone else is changing these bookings right now. Nothing was saved: "
+        "please try again in a moment."
+    )
+    STALE = _(
+        "This was changed by someone else after you opened the page. Nothing was saved: "
+        "check the current state below and make your change again."
+    )
+    TOO_MANY_PEOPLE = _(
+        "%(room)s holds %(capacity)s people, you expect %(expected)s. "
+        "Choose a bigger room or fewer participants."
+    )
+    NO_DATE_LEFT = _("No date of this request can take place: %(reasons)s")
+    FROM_DATE_AFTER_END = _("The series has no dates from this day on (its last date is %(date)s).")
+    ALTERNATIVE_NOT_OFFERED = _(
+        "This alternative was not offered for this date. Please check the dates again and "
+        "pick one of the alternatives shown."
+    )
+    ALTERNATIVE_TAKEN = _(
+        "The alternative you picked for %(date)s is no longer free. Please check the dates again."
+    )
+    NOT_CANCELLED = _("Only cancelled dates can be taken up again.")
+    NOT_REINSTATABLE = _("This date cannot take place again: %(reasons)s")
+    LEADER_REINSTATES_OWN_ONLY = _("The group can only take up again dates it cancelled itself.")
+    CAPACITY_REFUSED = _("%(room)s holds %(capacity)s people, %(expected)s are expected.")
 
 
 def format_start(value: datetime, tz: tzinfo | None) -> str:
@@ -65,6 +90,22 @@ class BookingConflict(Exception):
 
 
 DECIDED_MEANWHILE = "decided_meanwhile"
+STALE = "stale"
+BUSY = "busy"
+
+
+class StaleEdit(ValidationError):
+    """An edit made from an older version: nothing was saved; `current` is the version now."""
+
+    def __init__(self, *, current: int) -> None:
+        super().__init__(str(Messages.STALE), code=STALE)
+        self.current = current
+
+
+def is_stale(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == STALE or any(
+        getattr(e, "code", None) == STALE for e in getattr(error, "error_list", [])
+    )
 
 
 def is_decided_meanwhile(error: ValidationError) -> bool:

@@ -1,39 +1,44 @@
-"""Periodic upkeep of materialised dates that is not a user's action: public holidays.
+"""Periodic jobs of the engine that are not a user's action. Plain functions of `today`; the
+Celery tasks in `bookings.tasks` only adapt them. Every change goes through the services.
 
-`holidays_apply` is a plain function of `today` (the beat task passes the local date). It is
-idempotent, and it applies each holiday to a date only once: a date that was already cancelled
-for that holiday and that staff then confirmed again (history shows it) is left alone.
+- `holidays_apply`: dates on public holidays are cancelled (cause "holiday"), once: a date staff
+  took up again after the job cancelled it is left alone.
+- `mirror_check`: the django-scheduler mirror is compared with the rows and repaired.
 """
 
+from __future__ import annotations
+
+import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from centers.holidays import public_holidays
 from centers.models import Center
+from notifications.outbox import enqueue
 
-from .models import Occurrence, OccurrenceState, RoomBlock
+from . import scheduler
+from .locking import in_transaction, lock, rooms_of
+from .models import Cause, Occurrence, OccurrenceState
+from .services import transitions
 
+logger = logging.getLogger(__name__)
 ACTIVE_STATES = (OccurrenceState.CONFIRMED, OccurrenceState.REQUESTED)
 
 
 def holidays_apply(*, today: date | None = None) -> int:
-    """Cancel confirmed/requested dates on public holidays from today to the end of next year.
-
-    Returns the number of dates cancelled; the group's leaders get a date_cancelled e-mail.
-    """
-    from django.utils import timezone
-
-    from notifications.outbox import enqueue
-
+    """Cancel requested and confirmed dates on public holidays from today to the end of next
+    year. Returns the number of dates cancelled; each group gets one e-mail per series."""
     today = today or timezone.localdate()
     end = date(today.year + 1, 12, 31)
     cancelled = 0
     for center in Center.objects.order_by("pk"):
-        # Holiday names are stored as the reason, in the site's language (like staff reasons).
+        # Holiday names are stored as the reason in the site's language (like staff reasons).
         holidays = public_holidays(center.federal_state, today, end, settings.LANGUAGE_CODE)
         if not holidays:
             continue
@@ -41,38 +46,69 @@ def holidays_apply(*, today: date | None = None) -> int:
         for day in holidays:
             start = datetime.combine(day, time.min, tzinfo=center.tz)
             on_holiday |= Q(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-        with transaction.atomic():
-            candidates = list(
-                Occurrence.objects.select_for_update()
-                .filter(on_holiday, room__center=center, state__in=ACTIVE_STATES)
-                .order_by("pk")
+        candidates = list(
+            Occurrence.objects.filter(on_holiday, room__center=center, state__in=ACTIVE_STATES)
+            .order_by("series_id", "pk")
+            .values_list("pk", "series_id")
+        )
+        by_series: dict[int, list[int]] = defaultdict(list)
+        for pk, series_id in candidates:
+            by_series[series_id].append(pk)
+        for series_id, ids in by_series.items():
+            cancelled += _cancel_holidays(
+                series_id=series_id, ids=ids, holidays=holidays, tz=center.tz
             )
-            already = _applied_before(candidates)
-            by_series: dict[int, list[int]] = defaultdict(list)
-            for occurrence in candidates:
-                name = holidays.get(occurrence.starts_at.astimezone(center.tz).date())
-                if name is None or (occurrence.pk, name) in already:
-                    continue
-                occurrence.state = OccurrenceState.CANCELLED
-                occurrence.reason = name
-                # The row is locked: a plain increment is safe, and history records a real value.
-                occurrence.sequence += 1
-                occurrence.save(update_fields=["state", "reason", "sequence", "updated_at"])
-                by_series[occurrence.series_id].append(occurrence.pk)
-            ids = [pk for pks in by_series.values() for pk in pks]
-            RoomBlock.objects.filter(occurrence_id__in=ids).delete()
-            for series_id, occurrence_ids in by_series.items():
-                enqueue(event="date_cancelled", series_id=series_id, occurrence_ids=occurrence_ids)
-            cancelled += len(ids)
     return cancelled
 
 
-def _applied_before(candidates: list[Occurrence]) -> set[tuple[int, str]]:
-    """(occurrence, holiday name) pairs this job has cancelled before, from the history."""
-    if not candidates:
+@in_transaction
+def _cancel_holidays(*, series_id: int, ids: list[int], holidays: dict, tz) -> int:
+    locked = lock(rooms=rooms_of(ids), series=[series_id], rows=ids, row_states=ACTIVE_STATES)
+    already = _applied_before([r.pk for r in locked.rows])
+    rows = []
+    with override(settings.LANGUAGE_CODE):
+        for row in locked.rows:
+            name = holidays.get(row.starts_at.astimezone(tz).date())
+            if name is None or row.pk in already:
+                continue
+            row.reason = name
+            rows.append(row)
+        for row in rows:
+            transitions.cancel(
+                user=None,
+                rows=[row],
+                reason=row.reason or _("public holiday"),
+                cause=Cause.HOLIDAY,
+            )
+        if rows:
+            transitions.touch([series_id], user=None, reason=_("public holiday (automatic)"))
+            enqueue(
+                event="date_cancelled",
+                series_id=series_id,
+                occurrence_ids=[r.pk for r in rows],
+                reason=rows[0].reason,
+            )
+    return len(rows)
+
+
+def _applied_before(ids: list[int]) -> set[int]:
+    """Dates this job has cancelled for a holiday before (staff may have taken them up again)."""
+    if not ids:
         return set()
     return set(
         Occurrence.history.filter(
-            id__in=[o.pk for o in candidates], state=OccurrenceState.CANCELLED
-        ).values_list("id", "reason")
+            id__in=ids, state=OccurrenceState.CANCELLED, cause=Cause.HOLIDAY
+        ).values_list("id", flat=True)
     )
+
+
+def mirror_check(*, today: date | None = None, days_back: int = 31) -> dict[int, int]:
+    """Compare the django-scheduler mirror with the rows from a month ago to the horizon;
+    repair and log what drifted. Returns {series id: differing dates}."""
+    now = timezone.now()
+    start = now - timedelta(days=days_back)
+    end = now + timedelta(days=366 * 2)
+    drifted = scheduler.mirror_check(start=start, end=end, repair=True)
+    if drifted:
+        logger.warning("mirror check repaired %s series: %s", len(drifted), drifted)
+    return drifted

@@ -29,6 +29,8 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     original_start: datetime = field(compare=False, default=None)  # type: ignore[assignment]
+    # The stored date this slot describes, if any: a date never clashes with itself.
+    occurrence_id: int | None = field(compare=False, default=None)
 
     def __post_init__(self) -> None:
         if self.original_start is None:
@@ -157,13 +159,16 @@ def _dateutil_rule(rule: RecurrenceRule, until_local: datetime | None) -> rrule.
 def localize(naive: datetime, tz: tzinfo) -> datetime:
     """Attach a zone to a wall-clock time, resolving DST gaps and folds.
 
-    A time that does not exist (02:30 on the spring-forward night) moves forward by the gap; an
-    ambiguous one (02:30 on the fall-back night) takes the first, summer-time reading.
+    A time that does not exist (02:30 on the spring-forward night) moves forward by the gap
+    (03:30); an ambiguous one (02:30 on the fall-back night) takes the first, summer-time
+    reading.
     """
     aware = naive.replace(tzinfo=tz, fold=0)
-    round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-    if round_trip != naive:  # in a gap: the wall clock jumped over this time
-        aware = naive.replace(tzinfo=tz, fold=1).astimezone(UTC).astimezone(tz)
+    round_trip = aware.astimezone(UTC).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != naive:
+        # In a gap: the wall clock jumped over this time. fold=0 reads it with the offset from
+        # before the jump, which lands the same length of time after the jump (PEP 495).
+        return round_trip
     return aware
 
 

@@ -10,8 +10,12 @@ declined dates (cancelled=True), moved dates, and dates the current rule does no
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection, transaction
 from schedule.models import Calendar, Event, Rule
 from schedule.models import Occurrence as SchedulerOccurrence
 
@@ -21,6 +25,7 @@ from . import recurrence
 from .models import OccurrenceState, Series
 from .recurrence import RecurrenceRule
 
+logger = logging.getLogger(__name__)
 _DEAD_STATES = (OccurrenceState.CANCELLED, OccurrenceState.DECLINED)
 
 
@@ -151,6 +156,118 @@ def series_sync(series: Series) -> None:
     """Bring the mirror of one series fully up to date (rule and per-date exceptions)."""
     series_mirror(series)
     occurrences_mirror(series)
+
+
+def sync_now(series_ids: Iterable[int]) -> None:
+    """Sync these series' mirrors, each in its own short transaction (idempotent)."""
+    for series_id in sorted(set(series_ids)):
+        try:
+            with transaction.atomic():
+                series = (
+                    Series.objects.select_related("group__center", "room", "event__rule")
+                    .filter(pk=series_id)
+                    .first()
+                )
+                if series is not None:
+                    series_sync(series)
+        except Exception:  # the periodic check repairs what a failed sync left behind
+            logger.exception("django-scheduler mirror sync failed for series %s", series_id)
+
+
+@dataclass
+class _Pending:
+    """The series a transaction changed; synced once each when it commits."""
+
+    ids: set[int] = field(default_factory=set)
+
+    def flush(self) -> None:
+        if getattr(connection, "_treffpunkt_mirror", None) is self:
+            connection._treffpunkt_mirror = None  # type: ignore[attr-defined]
+        sync_now(self.ids)
+
+
+def sync_after_commit(series_ids: Iterable[int]) -> None:
+    """Sync the mirror of these series once, after the current transaction commits.
+
+    Every writer calls this (through `services.transitions.touch`); a series changed several
+    times in one transaction is synced once. A rolled-back transaction syncs nothing.
+    """
+    ids = set(series_ids)
+    if not ids:
+        return
+    if not connection.in_atomic_block:
+        sync_now(ids)
+        return
+    pending = getattr(connection, "_treffpunkt_mirror", None)
+    registered = pending is not None and any(
+        entry[1] == pending.flush for entry in connection.run_on_commit
+    )
+    if not registered:
+        pending = _Pending()
+        connection._treffpunkt_mirror = pending  # type: ignore[attr-defined]
+        transaction.on_commit(pending.flush)
+    pending.ids |= ids
+
+
+# --- drift check ------------------------------------------------------------------------------
+
+
+def _checked_until(series: Series, end: datetime) -> datetime:
+    """An open-ended rule goes on in the mirror; our rows only up to `materialised_until`."""
+    if series.is_open_ended and series.materialised_until is not None:
+        tz = series.group.center.tz
+        limit = recurrence.localize(
+            datetime.combine(series.materialised_until + timedelta(days=1), datetime.min.time()), tz
+        )
+        return min(end, limit)
+    return end
+
+
+def drift(series: Series, start: datetime, end: datetime) -> set[tuple]:
+    """Dates on which the mirror (read through django-scheduler's own occurrence API) and the
+    rows disagree: live dates must match exactly; a date the mirror shows as cancelled must
+    be cancelled or declined here. (django-scheduler does not list cancelled dates its rule
+    does not produce, so those cannot be compared.)"""
+    end = _checked_until(series, end)
+    if end <= start:
+        return set()
+    rows = list(series.occurrences.filter(starts_at__lt=end, ends_at__gt=start))
+    live_rows = {(r.starts_at, r.ends_at) for r in rows if r.state not in _DEAD_STATES}
+    dead_rows = {(r.starts_at, r.ends_at) for r in rows if r.state in _DEAD_STATES}
+    mirrored = (
+        [o for o in series.event.get_occurrences(start, end) if o.start < end and o.end > start]
+        if series.event_id
+        else []
+    )
+    live = {(o.start, o.end) for o in mirrored if not o.cancelled}
+    dead = {(o.start, o.end) for o in mirrored if o.cancelled}
+    return (live_rows ^ live) | (dead - dead_rows)
+
+
+def mirror_check(*, start: datetime, end: datetime, repair: bool = True) -> dict[int, int]:
+    """Compare every series' mirror with its rows in [start, end); repair and log drift.
+
+    Returns {series id: number of differing dates} for the series that drifted.
+    """
+    drifted: dict[int, int] = {}
+    for series in (
+        Series.objects.select_related("group__center", "room", "event__rule")
+        .filter(occurrences__starts_at__lt=end, occurrences__ends_at__gt=start)
+        .distinct()
+        .order_by("pk")
+    ):
+        difference = drift(series, start, end)
+        if difference:
+            drifted[series.pk] = len(difference)
+            logger.warning(
+                "django-scheduler mirror of series %s drifted on %s dates; %s",
+                series.pk,
+                len(difference),
+                "repairing" if repair else "not repairing",
+            )
+            if repair:
+                sync_now([series.pk])
+    return drifted
 
 
 def occurrences_for(series: Series, start: datetime, end: datetime) -> list[SchedulerOccurrence]:

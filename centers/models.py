@@ -38,6 +38,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+def default_booking_horizon() -> int:
+    """BOOKING_HORIZON_MONTHS (environment), the horizon a new center starts with."""
+    return int(getattr(settings, "BOOKING_HORIZON_MONTHS", 12))
+
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1f6feb."))
 
 
@@ -80,7 +85,7 @@ class Center(models.Model):
     )
     booking_horizon_months = models.PositiveSmallIntegerField(
         _("booking horizon (months)"),
-        default=12,
+        default=default_booking_horizon,
         help_text=_("Dates further ahead than this are never confirmed automatically."),
     )
     staff = models.ManyToManyField(

@@ -1,36 +1,24 @@
-"""Changes to single dates and running series: move, cancel, withdraw, closures."""
+"""Changes to single dates and to a request as a whole: move, cancel, reinstate, withdraw."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
-from centers.models import Center, Closure, Room
-from centers.permissions import can_manage_center
+from centers.models import Room
+from config.forms import date_in_range, date_range_message
 from notifications.outbox import enqueue
 
-from .. import scheduler
-from ..errors import Messages
-from ..models import Occurrence, OccurrenceState, Series, SeriesStatus
+from ..errors import Messages, StaleEdit
+from ..locking import in_transaction, lock, rooms_of, rooms_of_series
+from ..models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from ..permissions import can_book_for_group, can_decide
-from ..selectors import closure_affected_occurrences
-from ._core import (
-    ACTIVE_STATES,
-    lock_rooms,
-    locked_occurrences,
-    mark,
-    place,
-    refresh_status,
-    remove_blocks,
-)
+from . import transitions
+from .transitions import ACTIVE_STATES, mark
 
 
 def _reason(reason: str, *, required: bool) -> str:
@@ -40,23 +28,15 @@ def _reason(reason: str, *, required: bool) -> str:
     return reason[:300]  # the width of Occurrence.reason
 
 
-def _cancel_rows(*, user: User | None, rows: Sequence[Occurrence], reason: str) -> None:
-    """Cancel these locked rows: state, reason, history, and their room blocks are released."""
-    now = timezone.now()
-    for row in rows:
-        row.state = OccurrenceState.CANCELLED
-        row.reason = reason
-        row.sequence += 1
-        row.updated_at = now
-        mark(row, user=user, reason=reason)
-    remove_blocks(rows)
-    bulk_update_with_history(rows, Occurrence, ["state", "reason", "sequence", "updated_at"])
+def _check_row(row: Occurrence | None, expected_version: int | None) -> Occurrence:
+    if row is None:
+        raise ValidationError({"occurrence": str(Messages.NOT_ACTIVE)})
+    if expected_version is not None and row.version != expected_version:
+        raise StaleEdit(current=row.version)
+    return row
 
 
-def _sync(series_ids: set[int], *, user: User | None, reason: str) -> None:
-    refresh_status(series_ids, user=user, reason=reason)
-    for series in Series.objects.filter(pk__in=series_ids).select_related("group__center", "room"):
-        scheduler.occurrences_mirror(series)
+# --- move -----------------------------------------------------------------------------------
 
 
 def occurrence_move(
@@ -67,15 +47,18 @@ def occurrence_move(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> Occurrence:
-    """Move one date to another room and/or time; a confirmed date stays confirmed if free."""
+    """Move one date to another room and/or time, through the same checks as a request.
+
+    Staff: a confirmed date stays confirmed if nothing refuses the new place. The group: the
+    date is confirmed at the new place only where nothing needs a decision; otherwise it waits
+    for staff (its old place is released).
+    """
     series = occurrence.series
     is_staff = can_decide(user, series)
-    if not is_staff:
-        if not can_book_for_group(user, series.group):
-            raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
-        if occurrence.state != OccurrenceState.REQUESTED:
-            raise ValidationError({"occurrence": str(Messages.LEADER_MOVES_REQUESTED_ONLY)})
+    if not is_staff and not can_book_for_group(user, series.group):
+        raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
     if room is None and starts_at is None and ends_at is None:
         raise ValidationError({"starts_at": str(Messages.NOTHING_TO_MOVE)})
     new_room = room or occurrence.room
@@ -87,95 +70,258 @@ def occurrence_move(
         errors["room"] = str(Messages.ROOM_OTHER_CENTER)
     elif not new_room.bookable:
         errors["room"] = str(Messages.ROOM_NOT_BOOKABLE)
-    if new_end <= new_start:
-        errors["ends_at"] = str(Messages.ENDS_BEFORE_START)
-    if new_start < timezone.now():
-        errors["starts_at"] = str(Messages.DATE_PAST)
+    for name, value in (("starts_at", new_start), ("ends_at", new_end)):
+        if not date_in_range(value.date()):
+            errors[name] = date_range_message()
+    if "starts_at" not in errors and "ends_at" not in errors:
+        if new_end <= new_start:
+            errors["ends_at"] = str(Messages.ENDS_BEFORE_START)
+        elif new_start < timezone.now():
+            errors["starts_at"] = str(Messages.DATE_PAST)
     if occurrence.state not in ACTIVE_STATES:
         errors["occurrence"] = str(Messages.NOT_ACTIVE)
     if errors:
         raise ValidationError(errors)
-    reason = _reason(reason, required=False) or _("moved")
-    tz = series.group.center.tz
+    return _move(
+        user=user,
+        occurrence_id=occurrence.pk,
+        room=new_room,
+        starts_at=new_start,
+        ends_at=new_end,
+        reason=_reason(reason, required=False) or _("moved"),
+        by_staff=is_staff,
+        expected_version=expected_version,
+    )
 
-    with transaction.atomic():
-        lock_rooms({occurrence.room_id, new_room.pk})
-        rows = locked_occurrences([occurrence.pk])
-        if not rows:
-            raise ValidationError({"occurrence": str(Messages.NOT_ACTIVE)})
-        row = rows[0]
-        was_confirmed = row.state == OccurrenceState.CONFIRMED
-        row.room, row.starts_at, row.ends_at = new_room, new_start, new_end
-        if was_confirmed:
-            # Free the old place first so the date does not clash with itself, then hold the
-            # new one; a clash rolls the whole move back.
-            remove_blocks([row])
-            row.state = OccurrenceState.REQUESTED
-            place(
-                user=user,
-                occurrences=[row],
-                skip_clashing=False,
-                reason=reason,
-                tz=tz,
-                extra_fields=["room", "starts_at", "ends_at"],
-            )
-        else:
-            row.sequence += 1
-            mark(row, user=user, reason=reason)
-            row.save(update_fields=["room", "starts_at", "ends_at", "sequence", "updated_at"])
-        _sync({row.series_id}, user=user, reason=reason)
+
+@in_transaction
+def _move(
+    *,
+    user: User,
+    occurrence_id: int,
+    room: Room,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    by_staff: bool,
+    expected_version: int | None,
+) -> Occurrence:
+    series_id = Occurrence.objects.values_list("series_id", flat=True).get(pk=occurrence_id)
+    locked = lock(
+        rooms={*rooms_of([occurrence_id]), room.pk},
+        series=[series_id],
+        rows=[occurrence_id],
+        row_states=ACTIVE_STATES,
+    )
+    row = _check_row(locked.rows[0] if locked.rows else None, expected_version)
+    tz = row.series.group.center.tz
+    was_confirmed = row.state == OccurrenceState.CONFIRMED
+    report = transitions.move(
+        user=user,
+        row=row,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        keep_confirmed=was_confirmed and by_staff,
+        tz=tz,
+    )
+    if not by_staff and report.confirms_at_once():
+        # The group moved it where nothing needs a decision: confirmed, as a new request is.
+        transitions.confirm(
+            user=user,
+            rows=[row],
+            reason=_("confirmed automatically"),
+            tz=tz,
+            skip_clashing=True,
+            reports={row.pk: report},
+        )
+    transitions.touch([row.series_id], user=user, reason=reason)
+    enqueue(
+        event="date_moved",
+        series_id=row.series_id,
+        occurrence_ids=[row.pk],
+        actor_id=user.pk,
+        reason=reason,
+    )
+    if row.state == OccurrenceState.REQUESTED and (was_confirmed or not by_staff):
         enqueue(
-            event="date_moved",
+            event="request_received",
             series_id=row.series_id,
             occurrence_ids=[row.pk],
             actor_id=user.pk,
-            reason=reason,
         )
     return row
 
 
-def occurrence_cancel(*, user: User, occurrence: Occurrence, reason: str) -> Occurrence:
+# --- cancel and reinstate -------------------------------------------------------------------
+
+
+def occurrence_cancel(
+    *,
+    user: User,
+    occurrence: Occurrence,
+    reason: str,
+    expected_version: int | None = None,
+) -> Occurrence:
     """Cancel one requested or confirmed date (leaders of the group or staff)."""
     if not can_book_for_group(user, occurrence.series.group):
         raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
     reason = _reason(reason, required=True)
     if occurrence.starts_at < timezone.now():
         raise ValidationError({"occurrence": str(Messages.DATE_PAST)})
-    with transaction.atomic():
-        rows = locked_occurrences([occurrence.pk])
-        if not rows:
-            raise ValidationError({"occurrence": str(Messages.NOT_ACTIVE)})
-        _cancel_rows(user=user, rows=rows, reason=reason)
-        _sync({occurrence.series_id}, user=user, reason=reason)
+    cause = Cause.STAFF if can_decide(user, occurrence.series) else Cause.GROUP
+    return _cancel(
+        user=user,
+        occurrence_id=occurrence.pk,
+        reason=reason,
+        cause=cause,
+        expected_version=expected_version,
+    )
+
+
+@in_transaction
+def _cancel(
+    *, user: User, occurrence_id: int, reason: str, cause: str, expected_version: int | None
+) -> Occurrence:
+    series_id = Occurrence.objects.values_list("series_id", flat=True).get(pk=occurrence_id)
+    locked = lock(
+        rooms=rooms_of([occurrence_id]),
+        series=[series_id],
+        rows=[occurrence_id],
+        row_states=ACTIVE_STATES,
+    )
+    row = _check_row(locked.rows[0] if locked.rows else None, expected_version)
+    transitions.cancel(user=user, rows=[row], reason=reason, cause=cause)
+    transitions.touch([row.series_id], user=user, reason=reason)
+    enqueue(
+        event="date_cancelled",
+        series_id=row.series_id,
+        occurrence_ids=[row.pk],
+        actor_id=user.pk,
+        reason=reason,
+    )
+    return row
+
+
+def occurrence_reinstate(
+    *,
+    user: User,
+    occurrence: Occurrence,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Occurrence:
+    """A cancelled date takes place again, if nothing stands in its way now.
+
+    The group may take up again the dates it cancelled itself; staff any cancelled date. A date
+    that was confirmed is confirmed again; a requested one waits for staff again.
+    """
+    series = occurrence.series
+    is_staff = can_decide(user, series)
+    if not is_staff and not can_book_for_group(user, series.group):
+        raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
+    if occurrence.state != OccurrenceState.CANCELLED:
+        raise ValidationError({"occurrence": str(Messages.NOT_CANCELLED)})
+    if not is_staff and occurrence.cause != Cause.GROUP:
+        raise ValidationError({"occurrence": str(Messages.LEADER_REINSTATES_OWN_ONLY)})
+    if occurrence.starts_at < timezone.now():
+        raise ValidationError({"occurrence": str(Messages.DATE_PAST)})
+    if series.status == SeriesStatus.WITHDRAWN:
+        raise ValidationError({"series": str(Messages.SERIES_CLOSED)})
+    return _reinstate(
+        user=user,
+        occurrence_id=occurrence.pk,
+        reason=_reason(reason, required=False) or _("takes place again"),
+        expected_version=expected_version,
+        by_staff=is_staff,
+    )
+
+
+@in_transaction
+def _reinstate(
+    *,
+    user: User,
+    occurrence_id: int,
+    reason: str,
+    expected_version: int | None,
+    by_staff: bool,
+) -> Occurrence:
+    series_id = Occurrence.objects.values_list("series_id", flat=True).get(pk=occurrence_id)
+    locked = lock(
+        rooms=rooms_of([occurrence_id]),
+        series=[series_id],
+        rows=[occurrence_id],
+        row_states=[OccurrenceState.CANCELLED],
+    )
+    row = _check_row(locked.rows[0] if locked.rows else None, expected_version)
+    if not by_staff and row.cause != Cause.GROUP:
+        raise ValidationError({"occurrence": str(Messages.LEADER_REINSTATES_OWN_ONLY)})
+    series = locked.series[0]
+    approved = series.status in (SeriesStatus.CONFIRMED, SeriesStatus.PARTLY_CONFIRMED)
+    result = transitions.reinstate(
+        user=user,
+        rows=[row],
+        reason=reason,
+        tz=series.group.center.tz,
+        approved={series.pk: approved},
+    )
+    if result.refused:
+        reasons = "; ".join(result.refused[row.pk])
+        raise ValidationError({"occurrence": str(Messages.NOT_REINSTATABLE) % {"reasons": reasons}})
+    transitions.touch([series.pk], user=user, reason=reason)
+    if row.state == OccurrenceState.CONFIRMED:
         enqueue(
-            event="date_cancelled",
-            series_id=occurrence.series_id,
-            occurrence_ids=[occurrence.pk],
+            event="request_confirmed",
+            series_id=series.pk,
+            occurrence_ids=[row.pk],
             actor_id=user.pk,
             reason=reason,
         )
-    return rows[0]
+    else:
+        enqueue(
+            event="request_received",
+            series_id=series.pk,
+            occurrence_ids=[row.pk],
+            actor_id=user.pk,
+        )
+    return row
 
 
-def series_withdraw(*, user: User, series: Series, reason: str = "") -> Series:
+# --- withdraw -------------------------------------------------------------------------------
+
+
+def series_withdraw(
+    *, user: User, series: Series, reason: str = "", expected_version: int | None = None
+) -> Series:
     """The group takes its request back: every future date is cancelled."""
     if not can_book_for_group(user, series.group):
         raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
     reason = _reason(reason, required=False) or _("withdrawn by the group")
-    with transaction.atomic():
-        series = (
-            Series.objects.select_for_update()
-            .select_related("group__center", "room")
-            .get(pk=series.pk)
-        )
-        future = series.occurrences.filter(starts_at__gte=timezone.now())
-        rows = locked_occurrences(future.values_list("pk", flat=True))
-        _cancel_rows(user=user, rows=rows, reason=reason)
-        series.status = SeriesStatus.WITHDRAWN
-        series.sequence += 1
-        mark(series, user=user, reason=reason)
-        series.save(update_fields=["status", "sequence", "updated_at"])
-        scheduler.occurrences_mirror(series)
+    return _withdraw(
+        user=user, series_id=series.pk, reason=reason, expected_version=expected_version
+    )
+
+
+@in_transaction
+def _withdraw(*, user: User, series_id: int, reason: str, expected_version: int | None) -> Series:
+    locked = lock(
+        rooms=rooms_of_series([series_id]),
+        series=[series_id],
+        all_rows_of_series=True,
+        row_states=ACTIVE_STATES,
+    )
+    series = locked.series[0]
+    if expected_version is not None and series.version != expected_version:
+        raise StaleEdit(current=series.version)
+    now = timezone.now()
+    rows = [r for r in locked.rows if r.starts_at >= now]
+    transitions.cancel(user=user, rows=rows, reason=reason, cause=Cause.WITHDRAWN)
+    series.status = SeriesStatus.WITHDRAWN
+    series.sequence += 1
+    mark(series, user=user, reason=reason)
+    series.save(update_fields=["status", "sequence", "updated_at"])
+    transitions.touch([series.pk], user=user, reason=reason)
+    if rows:
         enqueue(
             event="date_cancelled",
             series_id=series.pk,
@@ -184,49 +330,3 @@ def series_withdraw(*, user: User, series: Series, reason: str = "") -> Series:
             reason=reason,
         )
     return series
-
-
-def closure_create(
-    *,
-    user: User,
-    center: Center,
-    room: Room | None = None,
-    starts_at: datetime,
-    ends_at: datetime,
-    reason: str,
-) -> tuple[Closure, list[Occurrence]]:
-    """Close the center or one room; requested and confirmed dates in it are cancelled."""
-    if not can_manage_center(user, center):
-        raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
-    errors: dict[str, str] = {}
-    if room is not None and room.center_id != center.pk:
-        errors["room"] = str(Messages.ROOM_OTHER_CENTER)
-    if ends_at <= starts_at:
-        errors["ends_at"] = str(Messages.ENDS_BEFORE_START)
-    reason = (reason or "").strip()[:200]  # the width of Closure.reason
-    if not reason:
-        errors["reason"] = str(Messages.REASON_REQUIRED)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        closure = Closure.objects.create(
-            center=center, room=room, starts_at=starts_at, ends_at=ends_at, reason=reason
-        )
-        affected = closure_affected_occurrences(
-            center=center, room=room, starts_at=starts_at, ends_at=ends_at
-        )
-        rows = locked_occurrences([o.pk for o in affected])
-        _cancel_rows(user=user, rows=rows, reason=reason)
-        by_series = defaultdict(list)
-        for row in rows:
-            by_series[row.series_id].append(row.pk)
-        _sync(set(by_series), user=user, reason=reason)
-        for series_id, ids in by_series.items():
-            enqueue(
-                event="date_cancelled",
-                series_id=series_id,
-                occurrence_ids=ids,
-                actor_id=user.pk,
-                reason=reason,
-            )
-    return closure, rows

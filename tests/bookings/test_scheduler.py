@@ -14,7 +14,8 @@ from ._engine import (
     world_fixture,  # noqa: F401 - provides the `world` fixture
 )
 
-pytestmark = pytest.mark.django_db
+# Real commits: the mirror is synced after each commit, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CASES = {
     "weekly": rule(date(2030, 1, 7), frequency="weekly", weekdays=(0, 3), until=date(2030, 6, 30)),

@@ -33,7 +33,6 @@ def test_weekly_request_in_a_room_without_approval_is_confirmed_with_blocks(worl
     assert series.status == SeriesStatus.CONFIRMED
     assert states(series) == [OccurrenceState.CONFIRMED] * 4
     assert RoomBlock.objects.filter(occurrence__series=series, room=world.kitchen).count() == 4
-    assert series.event is not None and series.group.calendar is not None
 
 
 def test_request_for_a_room_that_needs_approval_stays_pending(world):
@@ -164,15 +163,27 @@ def test_a_room_closure_of_a_half_closes_the_whole_hall_but_not_the_other_half(w
         reason="Neuer Boden",
     )
     day = rule(date(2030, 3, 12))
-    hall = services.booking_request_create(
-        user=world.leader, group=world.group, room=world.hall, rule=day
-    )
+    # The only date lies in the closure: nothing is left to decide, so no request is made.
+    with pytest.raises(ValidationError, match="Neuer Boden"):
+        services.booking_request_create(
+            user=world.leader, group=world.group, room=world.hall, rule=day
+        )
+    assert not world.group.series.exists()
     other = services.booking_request_create(
         user=world.other_leader, group=world.other_group, room=world.half_b, rule=day
     )
-    assert states(hall) == [OccurrenceState.CANCELLED]
-    assert hall.occurrences.get().reason == "Neuer Boden"
     assert states(other) == [OccurrenceState.CONFIRMED]
+    weekly = services.booking_request_create(
+        user=world.leader,
+        group=world.group,
+        room=world.hall,
+        rule=rule(date(2030, 2, 26), frequency="weekly", count=4),
+    )
+    # Dates in the closure are skipped and listed with its reason; the others go ahead.
+    assert states(weekly) == [OccurrenceState.CONFIRMED] + [OccurrenceState.CANCELLED] * 3
+    skipped = weekly.occurrences.order_by("starts_at")[1]
+    assert (skipped.reason, skipped.cause) == ("Neuer Boden", "closure")
+    assert skipped.closure.reason == "Neuer Boden"
 
 
 @pytest.mark.parametrize(

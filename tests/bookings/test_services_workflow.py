@@ -1,6 +1,6 @@
 """Staff decisions and leaders' changes: confirm, decline, move, cancel, withdraw, end, edit."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,7 +148,7 @@ def test_staff_move_keeps_a_confirmed_date_confirmed_if_free_and_refuses_a_clash
     assert confirmed_overlaps() == 0
 
 
-def test_leaders_may_move_only_requested_dates(approval):
+def test_leaders_move_a_date_through_the_same_checks_and_approval(approval):
     w = approval
     series = _request(w, w.leader, w.group, w.kitchen, frequency="weekly", count=2)
     first, second = series.occurrences.order_by("starts_at")
@@ -158,8 +158,22 @@ def test_leaders_may_move_only_requested_dates(approval):
     assert moved.state == OccurrenceState.REQUESTED
     services.occurrences_confirm(user=w.staff, occurrences=[second])
     second.refresh_from_db()
-    with pytest.raises(ValidationError):
-        services.occurrence_move(user=w.leader, occurrence=second, room=w.half_a)
+    # A confirmed date moved by the group into a room that needs approval waits for staff
+    # again, and its old place is free for others.
+    w.half_a.requires_approval = True
+    w.half_a.save(update_fields=["requires_approval"])
+    moved = services.occurrence_move(user=w.leader, occurrence=second, room=w.half_a)
+    assert (moved.state, moved.room) == (OccurrenceState.REQUESTED, w.half_a)
+    assert not RoomBlock.objects.filter(occurrence=second).exists()
+    # Into a room where nothing needs a decision, it is confirmed at once.
+    w.half_b.requires_approval = False
+    w.half_b.save(update_fields=["requires_approval"])
+    moved = services.occurrence_move(user=w.leader, occurrence=second, room=w.half_b)
+    assert (moved.state, moved.room) == (OccurrenceState.CONFIRMED, w.half_b)
+    # Somebody else's date: not for this leader.
+    other = _request(w, w.other_leader, w.other_group, w.kitchen, start=date(2030, 6, 4))
+    with pytest.raises(PermissionDenied):
+        services.occurrence_move(user=w.leader, occurrence=other.occurrences.get(), starts_at=later)
 
 
 def test_cancel_releases_the_room_and_keeps_the_reason(world):
@@ -277,9 +291,11 @@ def test_closure_cancels_affected_dates_with_its_reason(world):
         )
 
 
-def test_horizons_extend_is_idempotent(world, settings):
+def test_horizons_extend_is_idempotent(world, time_machine):
     w = world
-    settings.BOOKING_HORIZON_MONTHS = 2
+    time_machine.move_to(datetime(2030, 1, 7, 23, tzinfo=UTC), tick=False)
+    w.center.booking_horizon_months = 2
+    w.center.save(update_fields=["booking_horizon_months"])
     series = _request(w, w.leader, w.group, w.kitchen, frequency="weekly", start=date(2030, 1, 8))
     first_batch = series.occurrences.count()
     assert first_batch == 9  # 8 Jan .. 8 Mar 2030

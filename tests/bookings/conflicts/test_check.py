@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from bookings.conflicts import IssueKind, Severity, check, overlapping, within_hours
+from bookings.conflicts import IssueKind, Verdict, check, overlapping, within_hours
 from bookings.models import Occurrence, OccurrenceState, RoomBlock, Series
 from bookings.recurrence import RecurrenceRule, Slot, expand
 from centers.models import Closure, OpeningHours, Room
@@ -81,6 +81,12 @@ def hall(make_room: Callable) -> dict[str, Room]:
         "a": make_room(name="Saal A", capacity=60, center=whole.center, parent=whole),
         "b": make_room(name="Saal B", capacity=60, center=whole.center, parent=whole),
     }
+
+
+@pytest.fixture(autouse=True)
+def _now(time_machine) -> None:
+    """The checked dates lie in 2031: "now" is just before, so none is past or too far ahead."""
+    time_machine.move_to(datetime(2031, 1, 2, 12, tzinfo=UTC), tick=False)
 
 
 def kinds(report_date) -> set[str]:
@@ -170,7 +176,7 @@ def test_clash_names_the_other_group_and_room(make_room, book) -> None:
         report = check(room=kitchen, slots=[slot((17, 0), (19, 0))])
     (issue,) = report.dates[0].issues
     assert issue.kind == IssueKind.BOOKED
-    assert issue.severity == Severity.HARD
+    assert issue.verdict == Verdict.REFUSED
     assert issue.message == "clashes with Kochgruppe Zukunft in Küche"
     assert (issue.occurrence_id, issue.series_id) == (booked.pk, booked.series_id)
     assert (issue.group_name, issue.room_name) == ("Kochgruppe Zukunft", "Küche")
@@ -202,14 +208,16 @@ def test_divisible_rooms(hall, book, booked, candidate, clash) -> None:
     ("requested", "candidate", "competes"),
     [("whole", "a", True), ("a", "whole", True), ("a", "b", False), ("a", "a", True)],
 )
-def test_pending_requests_are_soft(hall, book, requested, candidate, competes) -> None:
+def test_pending_requests_are_for_staff_to_decide(
+    hall, book, requested, candidate, competes
+) -> None:
     book(hall[requested], at(10), at(12), state=OccurrenceState.REQUESTED, group_name="Chor")
     report = check(room=hall[candidate], slots=[slot((11, 0), (13, 0))])
     issues = report.dates[0].issues
     assert [i.kind for i in issues] == ([IssueKind.PENDING] if competes else [])
     assert report.dates[0].is_free
     if competes:
-        assert issues[0].severity == Severity.SOFT
+        assert issues[0].verdict == Verdict.STAFF
         assert issues[0].group_name == "Chor"
 
 
@@ -227,7 +235,7 @@ def test_cancelled_and_declined_dates_do_not_count(make_room, book) -> None:
     assert check(room=room, slots=[slot((10, 0), (12, 0))]).dates[0].issues == []
 
 
-def test_closures_of_center_room_parent_and_parts_are_hard(hall, make_room) -> None:
+def test_closures_of_center_room_parent_and_parts_skip_the_date(hall, make_room) -> None:
     center = hall["whole"].center
     other = make_room(center=center, name="Werkraum")
     Closure.objects.create(center=center, room=other, starts_at=at(0), ends_at=at(23), reason="x")
@@ -252,13 +260,14 @@ def test_closures_of_center_room_parent_and_parts_are_hard(hall, make_room) -> N
     assert check(room=hall["b"], slots=slots[:1]).dates[0].hard[0].kind == IssueKind.CLOSURE
 
 
-def test_public_holiday_is_hard_with_its_name(make_room) -> None:
+def test_public_holiday_skips_the_date_with_its_name(make_room) -> None:
     room = make_room()
     unity_day = date(2031, 10, 3)
     with translation.override("en"):
         report = check(room=room, slots=[slot((10, 0), (12, 0), day=unity_day)])
     (issue,) = report.dates[0].issues
-    assert (issue.kind, issue.severity) == (IssueKind.HOLIDAY, Severity.HARD)
+    assert (issue.kind, issue.verdict) == (IssueKind.HOLIDAY, Verdict.SKIPPED)
+    assert report.dates[0].is_skipped and report.clashing == []
     assert issue.message == "public holiday: German Unity Day"
     with translation.override("de"):
         report = check(room=room, slots=[slot((10, 0), (12, 0), day=unity_day)])
@@ -274,23 +283,23 @@ def test_holidays_follow_the_centers_state(make_center, make_room) -> None:
     assert kinds(check(room=cologne, slots=candidate).dates[0]) == {"holiday"}
 
 
-def test_room_not_bookable_is_hard(make_room) -> None:
+def test_room_not_bookable_is_refused(make_room) -> None:
     room = make_room(bookable=False)
     report = check(room=room, slots=[slot((10, 0), (12, 0))])
-    assert [(i.kind, i.severity) for i in report.dates[0].issues] == [
-        (IssueKind.NOT_BOOKABLE, Severity.HARD)
+    assert [(i.kind, i.verdict) for i in report.dates[0].issues] == [
+        (IssueKind.NOT_BOOKABLE, Verdict.REFUSED)
     ]
 
 
-def test_outside_opening_hours_is_soft(make_center, make_room) -> None:
+def test_outside_opening_hours_is_for_staff_to_decide(make_center, make_room) -> None:
     center = make_center(opening_hours=False)
     OpeningHours.objects.create(
         center=center, weekday=DAY.weekday(), opens=time(9), closes=time(21)
     )
     room = make_room(center=center)
     report = check(room=room, slots=[slot((20, 0), (22, 0)), slot((9, 0), (21, 0))])
-    assert [[(i.kind, i.severity) for i in d.issues] for d in report.dates] == [
-        [(IssueKind.OUTSIDE_HOURS, Severity.SOFT)],
+    assert [[(i.kind, i.verdict) for i in d.issues] for d in report.dates] == [
+        [(IssueKind.OUTSIDE_HOURS, Verdict.STAFF)],
         [],
     ]
     wednesday = check(room=room, slots=[slot((10, 0), (11, 0), day=DAY + timedelta(days=1))])
@@ -302,7 +311,9 @@ def test_center_without_opening_hours_is_always_open(make_center, make_room) -> 
     assert check(room=room, slots=[slot((5, 0), (23, 0))]).dates[0].issues == []
 
 
-def test_capacity_and_equipment_are_soft_and_named(make_room, make_equipment) -> None:
+def test_too_small_a_room_is_refused_and_missing_equipment_is_for_staff(
+    make_room, make_equipment
+) -> None:
     piano, kitchen = make_equipment("piano", "Klavier"), make_equipment("kitchen", "Küche")
     room = make_room(name="Seminarraum", capacity=12, equipment=[piano])
     with translation.override("en"):
@@ -313,18 +324,20 @@ def test_capacity_and_equipment_are_soft_and_named(make_room, make_equipment) ->
             equipment=[piano, kitchen],
         )
     issues = report.dates[0].issues
-    assert [(i.kind, i.severity) for i in issues] == [
-        (IssueKind.CAPACITY, Severity.SOFT),
-        (IssueKind.EQUIPMENT, Severity.SOFT),
+    assert [(i.kind, i.verdict) for i in issues] == [
+        (IssueKind.CAPACITY, Verdict.REFUSED),
+        (IssueKind.EQUIPMENT, Verdict.STAFF),
     ]
     assert "12" in issues[0].message and "20" in issues[0].message
     assert "Küche" in issues[1].message and "Klavier" not in issues[1].message
-    assert report.dates[0].is_free
+    assert not report.dates[0].is_free
     fits = check(room=room, slots=[slot((10, 0), (12, 0))], expected_participants=12)
     assert fits.dates[0].issues == []
 
 
-def test_ignore_series_id_skips_its_own_dates(make_room, book) -> None:
+def test_a_series_does_not_compete_with_itself_and_a_date_never_clashes_with_itself(
+    make_room, book
+) -> None:
     room = make_room()
     own = book(room, at(10), at(12))
     book(room, at(14), at(16), state=OccurrenceState.REQUESTED, series=own.series)
@@ -334,8 +347,12 @@ def test_ignore_series_id_skips_its_own_dates(make_room, book) -> None:
     plain = check(room=room, slots=slots)
     assert [kinds(d) for d in plain.dates] == [{"booked"}, {"pending"}, {"pending"}]
     ignoring = check(room=room, slots=slots, ignore_series_id=own.series_id)
-    assert [kinds(d) for d in ignoring.dates] == [set(), set(), {"pending"}]
+    # Another date of the same series on top of a confirmed one still clashes...
+    assert [kinds(d) for d in ignoring.dates] == [{"booked"}, set(), {"pending"}]
     assert ignoring.dates[2].issues[0].series_id == other.series_id
+    # ...but the confirmed date itself, checked where it is, does not clash with itself.
+    itself = Slot(own.starts_at, own.ends_at, own.original_start, own.pk)
+    assert check(room=room, slots=[itself], ignore_series_id=own.series_id).dates[0].issues == []
 
 
 def test_report_keeps_the_order_of_the_slots(make_room, book) -> None:

@@ -1,0 +1,343 @@
+"""Pure: what stands in the way of each candidate slot, given everything fetched beforehand.
+
+No database access here: `classify(slots, context)` is a function of its inputs. This is the only
+definition of a clash in Treffpunkt — the preview, the request and confirmation services, the
+alternatives, the staff overview, the board and the weekly digest all end up here. What each
+issue *means* (refused, staff decides, skipped) is `bookings.policy`'s business.
+
+A confirmed booking holds its room over its time widened by the room's setup and cleanup
+buffers (stored so in its room blocks); a candidate needs its own room's buffers too, so two
+bookings clash when their buffered ranges overlap. Ranges are half-open: touching is free.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from django.utils.translation import gettext, ngettext
+
+from ..policy import IssueKind, Verdict, blocks_confirmation, confirms_at_once, verdict
+from ..recurrence import Slot
+
+Span = tuple[datetime, datetime]  # half-open [start, end), aware
+Hours = dict[int, list[tuple[time, time]]]  # weekday -> opening periods; empty = always open
+
+
+@dataclass(frozen=True)
+class Issue:
+    kind: str  # policy.IssueKind
+    message: str  # translated, ready to show: "clashes with Kochgruppe Zukunft in Küche"
+    occurrence_id: int | None = None  # the clashing/competing occurrence, if any
+    series_id: int | None = None
+    group_name: str = ""
+    room_name: str = ""
+    closure_id: int | None = None  # the closure, for a date skipped because of one
+    detail: str = ""  # the bare reason: a closure's reason, a holiday's name
+
+    @property
+    def verdict(self) -> str:
+        return verdict([self.kind])
+
+    @property
+    def blocks(self) -> bool:
+        return blocks_confirmation(self.kind)
+
+
+@dataclass
+class DateReport:
+    slot: Slot
+    issues: list[Issue] = field(default_factory=list)
+    needs_approval: bool = False  # the room's requests need a decision by staff
+
+    @property
+    def kinds(self) -> list[str]:
+        return [i.kind for i in self.issues]
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.kinds, needs_approval=self.needs_approval)
+
+    @property
+    def hard(self) -> list[Issue]:
+        """Issues that keep anyone, staff included, from confirming the date as it is."""
+        return [i for i in self.issues if i.blocks]
+
+    @property
+    def soft(self) -> list[Issue]:
+        """Issues on which staff decide."""
+        return [i for i in self.issues if not i.blocks]
+
+    @property
+    def skipped(self) -> list[Issue]:
+        """Closures and public holidays: the date does not take place."""
+        return [i for i in self.issues if i.verdict == Verdict.SKIPPED]
+
+    @property
+    def is_skipped(self) -> bool:
+        return self.verdict == Verdict.SKIPPED
+
+    @property
+    def is_free(self) -> bool:
+        return not self.hard
+
+    def confirms_at_once(self, *, approved_series: bool = False) -> bool:
+        return confirms_at_once(
+            self.kinds, needs_approval=self.needs_approval, approved_series=approved_series
+        )
+
+
+@dataclass
+class ConflictReport:
+    dates: list[DateReport]
+
+    @property
+    def has_hard_issues(self) -> bool:
+        return any(d.hard for d in self.dates)
+
+    @property
+    def clashing(self) -> list[DateReport]:
+        """Dates that cannot be confirmed as they are (and do not simply drop out)."""
+        return [d for d in self.dates if d.hard and not d.is_skipped]
+
+    @property
+    def skipped(self) -> list[DateReport]:
+        return [d for d in self.dates if d.is_skipped]
+
+    @property
+    def free(self) -> list[DateReport]:
+        return [d for d in self.dates if d.is_free]
+
+
+# --- plain data the classification works on ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Someone else's hold on a room unit: a confirmed block or a pending date, buffered."""
+
+    starts_at: datetime
+    ends_at: datetime
+    occurrence_id: int
+    series_id: int
+    group_name: str
+    room_name: str
+
+
+@dataclass(frozen=True)
+class ClosureSpan:
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    closure_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RoomFacts:
+    """What classification needs to know about the candidate room."""
+
+    name: str
+    capacity: int
+    bookable: bool = True
+    setup_minutes: int = 0
+    cleanup_minutes: int = 0
+    requires_approval: bool = False
+
+
+@dataclass
+class Context:
+    """Everything `classify` needs, fetched once for a whole series."""
+
+    room: RoomFacts
+    tz: tzinfo
+    blocks: list[Busy] = field(default_factory=list)
+    pending: list[Busy] = field(default_factory=list)
+    closures: list[ClosureSpan] = field(default_factory=list)
+    holidays: dict[date, str] = field(default_factory=dict)
+    hours: Hours = field(default_factory=dict)
+    missing_equipment: list[str] = field(default_factory=list)
+    expected_participants: int = 1
+    # Dates starting before `now` are in the past; after `horizon`, staff decide. None: no check.
+    now: datetime | None = None
+    horizon: datetime | None = None
+    horizon_months: int = 12
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def buffered(slot: Span, setup_minutes: int, cleanup_minutes: int) -> Span:
+    """The range a booking holds its room: widened by the room's setup and cleanup buffers."""
+    start, end = slot
+    return start - timedelta(minutes=setup_minutes), end + timedelta(minutes=cleanup_minutes)
+
+
+def overlapping(ranges: Sequence[Span], spans: Sequence[Span]) -> list[list[int]]:
+    """For each range, the indexes of the spans that overlap it (half-open: touching is free).
+
+    Sort + sweep with a heap of active spans by end, so 52 ranges against 20,000 spans costs
+    O((n + m) log n) plus the matches, not n·m comparisons.
+    """
+    order = sorted(range(len(spans)), key=lambda j: spans[j][0])
+    result: list[list[int]] = [[] for _ in ranges]
+    active: list[tuple[datetime, int]] = []
+    k = 0
+    for i in sorted(range(len(ranges)), key=lambda i: ranges[i][0]):
+        start, end = ranges[i]
+        while k < len(order) and spans[order[k]][0] < end:
+            heapq.heappush(active, (spans[order[k]][1], order[k]))
+            k += 1
+        # Ranges come by start, so a span ending before this one starts is done for good.
+        while active and active[0][0] <= start:
+            heapq.heappop(active)
+        # A span pushed for an earlier, longer range may start after this one ends.
+        result[i] = sorted(j for _end, j in active if spans[j][0] < end)
+    return result
+
+
+def within_hours(slot: Span, tz: tzinfo, hours: Hours) -> bool:
+    """Whether the slot lies, in local time, fully inside one opening period of its weekday."""
+    if not hours:
+        return True  # a center without opening hours is always open
+    start, end = slot[0].astimezone(tz), slot[1].astimezone(tz)
+    if start.date() != end.date():
+        return False
+    return any(
+        opens <= start.time() and end.time() <= closes
+        for opens, closes in hours.get(start.weekday(), ())
+    )
+
+
+def _busy_issues(
+    kind: str,
+    busy: Sequence[Busy],
+    matches: list[int],
+    template: str,
+    cache: dict[tuple[str, int], Issue],
+    itself: int | None,
+) -> list[Issue]:
+    """One issue per other occurrence (a whole room holds one block per part), by start."""
+    issues: list[Issue] = []
+    seen: set[int] = {itself} if itself is not None else set()
+    for j in sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id)):
+        other = busy[j]
+        if other.occurrence_id in seen:
+            continue
+        seen.add(other.occurrence_id)
+        # Issues are immutable: one per occurrence, shared by every date it clashes with.
+        key = (kind, other.occurrence_id)
+        if key not in cache:
+            cache[key] = Issue(
+                kind=kind,
+                message=template % {"group": other.group_name, "room": other.room_name},
+                occurrence_id=other.occurrence_id,
+                series_id=other.series_id,
+                group_name=other.group_name,
+                room_name=other.room_name,
+            )
+        issues.append(cache[key])
+    return issues
+
+
+def _fixed_issues(ctx: Context) -> list[Issue]:
+    """Issues that do not depend on the date: the room and the request's size and needs."""
+    room = ctx.room
+    fixed: list[Issue] = []
+    if not room.bookable:
+        message = gettext("%(room)s cannot be booked online.") % {"room": room.name}
+        fixed.append(Issue(IssueKind.NOT_BOOKABLE, message, room_name=room.name))
+    if room.capacity < ctx.expected_participants:
+        message = gettext("%(room)s holds %(capacity)s people, %(expected)s are expected.") % {
+            "room": room.name,
+            "capacity": room.capacity,
+            "expected": ctx.expected_participants,
+        }
+        fixed.append(Issue(IssueKind.CAPACITY, message, room_name=room.name))
+    if ctx.missing_equipment:
+        message = gettext("%(room)s has no %(equipment)s.") % {
+            "room": room.name,
+            "equipment": ", ".join(ctx.missing_equipment),
+        }
+        fixed.append(Issue(IssueKind.EQUIPMENT, message, room_name=room.name))
+    return fixed
+
+
+def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
+    """Issues per slot, in the order given; no database access."""
+    room = ctx.room
+    spans = [(s.starts_at, s.ends_at) for s in slots]
+    held = [buffered(span, room.setup_minutes, room.cleanup_minutes) for span in spans]
+    booked = overlapping(held, [(b.starts_at, b.ends_at) for b in ctx.blocks])
+    competing = overlapping(held, [(p.starts_at, p.ends_at) for p in ctx.pending])
+    closed = overlapping(spans, [(c.starts_at, c.ends_at) for c in ctx.closures])
+    # Translate each message once per call, not once per date (gettext is not free).
+    clashes_with = gettext("clashes with %(group)s in %(room)s")
+    competes_with = gettext("competing request by %(group)s for %(room)s")
+    closed_for = gettext("closed: %(reason)s")
+    holiday_is = gettext("public holiday: %(name)s")
+    outside = Issue(IssueKind.OUTSIDE_HOURS, gettext("outside the opening hours"))
+    past = Issue(IssueKind.PAST, gettext("This date is in the past."))
+    invalid = Issue(IssueKind.INVALID, gettext("The end must be after the start."))
+    beyond = Issue(
+        IssueKind.HORIZON,
+        ngettext(
+            "more than %(months)s month ahead: staff decide",
+            "more than %(months)s months ahead: staff decide",
+            ctx.horizon_months,
+        )
+        % {"months": ctx.horizon_months},
+    )
+    fixed = _fixed_issues(ctx)
+
+    cache: dict[tuple[str, int], Issue] = {}
+    dates: list[DateReport] = []
+    for i, slot in enumerate(slots):
+        issues: list[Issue] = []
+        if slot.ends_at <= slot.starts_at:
+            issues.append(invalid)
+        if ctx.now is not None and slot.starts_at < ctx.now:
+            issues.append(past)
+        if booked[i]:
+            issues += _busy_issues(
+                IssueKind.BOOKED, ctx.blocks, booked[i], clashes_with, cache, slot.occurrence_id
+            )
+        for j in closed[i]:
+            closure = ctx.closures[j]
+            message = closed_for % {"reason": closure.reason}
+            issues.append(
+                Issue(
+                    IssueKind.CLOSURE,
+                    message,
+                    closure_id=closure.closure_id,
+                    detail=closure.reason,
+                )
+            )
+        holiday = ctx.holidays.get(slot.starts_at.astimezone(ctx.tz).date())
+        if holiday:
+            issues.append(Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday))
+        issues.extend(fixed)
+        if competing[i]:
+            issues += _busy_issues(
+                IssueKind.PENDING,
+                ctx.pending,
+                competing[i],
+                competes_with,
+                cache,
+                slot.occurrence_id,
+            )
+        if not within_hours(spans[i], ctx.tz, ctx.hours):
+            issues.append(outside)
+        if ctx.horizon is not None and slot.starts_at >= ctx.horizon:
+            issues.append(beyond)
+        dates.append(DateReport(slot=slot, issues=issues, needs_approval=room.requires_approval))
+    return ConflictReport(dates=dates)
+
+
+def closure_of(slot: Slot, ctx: Context) -> ClosureSpan | None:
+    """The first closure the slot lies in (for recording which closure cancelled a date)."""
+    for closure in sorted(ctx.closures, key=lambda c: c.starts_at):
+        if closure.starts_at < slot.ends_at and closure.ends_at > slot.starts_at:
+            return closure
+    return None
