@@ -74,16 +74,22 @@ def format_start(value: datetime, tz: tzinfo | None) -> str:
 class BookingConflict(Exception):
     """A confirmation was refused because these dates clash; `.dates` are their start times."""
 
-    def __init__(self, dates: Iterable[datetime], *, tz: tzinfo | None = None) -> None:
+    def __init__(
+        self, dates: Iterable[datetime], *, tz: tzinfo | None = None, reasons: Iterable[str] = ()
+    ) -> None:
         self.dates: list[datetime] = sorted(set(dates))
         self.tz = tz
+        self.reasons = list(dict.fromkeys(reasons))  # what clashes, e.g. "clashes with X in Y"
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
         """Translated in the language active when it is shown, naming each clashing date."""
         listed = ", ".join(format_start(d, self.tz) for d in self.dates)
-        return gettext("These dates clash with another booking: %(dates)s") % {"dates": listed}
+        text = gettext("These dates clash with another booking: %(dates)s") % {"dates": listed}
+        if self.reasons:
+            text = f"{text} ({'; '.join(self.reasons)})"
+        return text
 
     def __str__(self) -> str:
         return self.message

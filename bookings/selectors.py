@@ -2,87 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
 from itertools import islice
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from centers.models import Center, Room
-from groups.models import Group
 
-from .models import Occurrence, OccurrenceState, Series, SeriesStatus
+from .models import Occurrence, OccurrenceState, Series
 
 _SERIES_JOINS = ("group__center", "room", "created_by")
 _OCCURRENCE_JOINS = ("series__group__center", "series__room", "room")
-
-
-def series_for_leader(user: User) -> QuerySet[Series]:
-    """Series of the groups this person leads (leader or deputy), newest request first."""
-    return (
-        Series.objects.filter(group__leaderships__user=user)
-        .select_related(*_SERIES_JOINS)
-        .annotate(
-            requested_count=Count(
-                "occurrences", filter=Q(occurrences__state=OccurrenceState.REQUESTED)
-            )
-        )
-        .order_by("-created_at")
-    )
-
-
-def pending_series(centers: Iterable[Center] | QuerySet[Center]) -> QuerySet[Series]:
-    """Series with dates waiting for a decision in these centers, oldest request first."""
-    return (
-        Series.objects.filter(
-            group__center__in=centers,
-            status__in=[SeriesStatus.PENDING, SeriesStatus.PARTLY_CONFIRMED],
-        )
-        .annotate(
-            requested_count=Count(
-                "occurrences", filter=Q(occurrences__state=OccurrenceState.REQUESTED)
-            )
-        )
-        .filter(requested_count__gt=0)
-        .select_related(*_SERIES_JOINS)
-        .prefetch_related("equipment_needed")
-        .order_by("created_at")
-    )
-
-
-def occurrences_in_range(
-    *,
-    start: datetime,
-    end: datetime,
-    rooms: Iterable[Room] | None = None,
-    center: Center | None = None,
-    states: Sequence[str] = (OccurrenceState.CONFIRMED,),
-) -> QuerySet[Occurrence]:
-    """Dates overlapping [start, end) in these rooms or this center, in the given states."""
-    qs = Occurrence.objects.filter(starts_at__lt=end, ends_at__gt=start, state__in=list(states))
-    if rooms is not None:
-        qs = qs.filter(room__in=list(rooms))
-    if center is not None:
-        qs = qs.filter(room__center=center)
-    return qs.select_related(*_OCCURRENCE_JOINS).order_by("starts_at", "room__name")
-
-
-def upcoming_for_group(group: Group, limit: int = 10) -> list[Occurrence]:
-    """The group's next confirmed dates."""
-    return list(
-        Occurrence.objects.filter(
-            series__group=group, state=OccurrenceState.CONFIRMED, ends_at__gt=timezone.now()
-        )
-        .select_related(*_OCCURRENCE_JOINS)
-        .order_by("starts_at")[:limit]
-    )
 
 
 def closure_affected_occurrences(
@@ -170,11 +106,10 @@ def series_history(series: Series, limit: int | None = None) -> list[HistoryEntr
     return list(islice(entries, limit))
 
 
-def series_with_dates(pk: int) -> Series:
-    """One series with its dates and their rooms (for a detail page)."""
-    dates = Occurrence.objects.select_related("room").order_by("starts_at")
-    return (
-        Series.objects.select_related(*_SERIES_JOINS)
-        .prefetch_related(Prefetch("occurrences", queryset=dates), "equipment_needed")
-        .get(pk=pk)
-    )
+def changes_since(series: Series, seen: datetime | None, *, limit: int = 10) -> list[HistoryEntry]:
+    """What changed in the series and its dates after `seen` (when a page showed it); without
+    a time, the latest changes."""
+    entries = series_history(series)
+    if seen is not None:
+        entries = [e for e in entries if e.when > seen]
+    return entries[:limit]

@@ -75,3 +75,32 @@ class BoundedIntegerField(forms.IntegerField):
         kwargs.setdefault("max_value", INT_MAX)
         kwargs.setdefault("min_value", -INT_MAX)
         super().__init__(**kwargs)
+
+
+class VersionField(forms.IntegerField):
+    """The version of the series or date the page showed: a stale submit changes nothing."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=2**31, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "required": _("This form is out of date. Please reload the page."),
+            "invalid": _("This form is out of date. Please reload the page."),
+        }
+
+
+class SeenField(forms.DateTimeField):
+    """When the page was shown (hidden): a stale submit lists what changed since then."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None  # only used to explain; a garbled value explains less, nothing more

@@ -132,7 +132,7 @@ def digest_context(
     recipient: User,
     week_start: Any,
     open_requests: list[Series],
-    clashes: list[tuple[Occurrence, Occurrence]],
+    clashes: list[tuple[Occurrence, list[str]]],
 ) -> dict[str, Any]:
     return {
         "recipient": recipient,

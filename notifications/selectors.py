@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
-from bookings.models import Occurrence, OccurrenceState, RoomBlock, Series, SeriesStatus
+from bookings import conflicts
+from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
 from centers.models import Center
 from centers.permissions import managed_centers
 
@@ -17,9 +18,14 @@ def local_midnight(day: date, center: Center) -> datetime:
 
 
 def digest_open_requests(*, center: Center) -> list[Series]:
-    """Requests of this center waiting for a decision, oldest first."""
+    """Requests of this center with dates waiting for a decision, oldest first."""
     return list(
-        Series.objects.filter(group__center=center, status=SeriesStatus.PENDING)
+        Series.objects.filter(
+            group__center=center,
+            status__in=[SeriesStatus.PENDING, SeriesStatus.PARTLY_CONFIRMED],
+            occurrences__state=OccurrenceState.REQUESTED,
+        )
+        .distinct()
         .select_related("group", "room")
         .order_by("created_at", "pk")
     )
@@ -27,50 +33,16 @@ def digest_open_requests(*, center: Center) -> list[Series]:
 
 def digest_clashes(
     *, center: Center, start: date, days: int = 28
-) -> list[tuple[Occurrence, Occurrence]]:
-    """(requested date, confirmed date it collides with) in the next `days` days, two queries.
-
-    A requested date clashes with a confirmed one when a room block of its room, or of one of
-    its parts, overlaps it: blocks of a confirmed whole hall cover every part, so this also
-    finds "part requested while the whole is booked" and the reverse.
-    """
+) -> list[tuple[Occurrence, list[str]]]:
+    """(date, what stands in its way) for the requested and confirmed dates of the next `days`
+    days that cannot stay as they are — the staff overview's list, from the same conflict core
+    (buffers, divisible rooms, closures and holidays included)."""
     window_start = local_midnight(start, center)
     window_end = local_midnight(start + timedelta(days=days), center)
-    requested = list(
-        Occurrence.objects.filter(
-            room__center=center,
-            state=OccurrenceState.REQUESTED,
-            starts_at__lt=window_end,
-            ends_at__gt=window_start,
-        )
-        .select_related("series__group", "room")
-        .prefetch_related("room__parts")
-        .order_by("starts_at", "pk")
+    checks = conflicts.clashing(
+        conflicts.center_window(center=center, start=window_start, end=window_end)
     )
-    if not requested:
-        return []
-    blocks = list(
-        RoomBlock.objects.filter(
-            room__center=center, starts_at__lt=window_end, ends_at__gt=window_start
-        )
-        .select_related("occurrence__series__group", "occurrence__room")
-        .order_by("starts_at", "pk")
-    )
-    clashes: list[tuple[Occurrence, Occurrence]] = []
-    for occurrence in requested:
-        units = {occurrence.room_id, *(part.pk for part in occurrence.room.parts.all())}
-        seen: set[int] = set()
-        for block in blocks:
-            if (
-                block.room_id in units
-                and block.starts_at < occurrence.ends_at
-                and block.ends_at > occurrence.starts_at
-                and block.occurrence_id not in seen
-                and block.occurrence.series_id != occurrence.series_id
-            ):
-                seen.add(block.occurrence_id)
-                clashes.append((occurrence, block.occurrence))
-    return clashes
+    return [(c.occurrence, [issue.message for issue in c.report.hard]) for c in checks]
 
 
 def reminder_occurrences(*, start: datetime, end: datetime) -> QuerySet[Occurrence]:

@@ -4,11 +4,14 @@ The periodic jobs are plain functions of `today` (tests call them under frozen t
 records its e-mails under an event key, so running a job twice adds nothing the second time.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -47,6 +50,12 @@ def message_send(*, user: User, series: Series, body: str) -> Message:
     return message
 
 
+def _in_language(recipient: User, read: Callable[[], Any]) -> Any:
+    """Read something whose texts are translated when read, in the recipient's language."""
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        return read()
+
+
 def digests_send(*, today: date | None = None) -> int:
     """Weekly job: each center's staff get open requests and the clashes of the next 4 weeks.
 
@@ -60,20 +69,20 @@ def digests_send(*, today: date | None = None) -> int:
     for center in centers:
         staff = center.staff.filter(is_active=True).exclude(email="").order_by("pk")
         open_requests = selectors.digest_open_requests(center=center)
-        clashes = selectors.digest_clashes(center=center, start=today)
         with transaction.atomic():
             added += messages_queue(
                 kind=Kind.DIGEST,
                 event_key=event_key(Kind.DIGEST, [center.pk, year, week]),
                 recipients=staff,
-                context=lambda recipient, c=center, o=open_requests, x=clashes: (
-                    emails.digest_context(
-                        center=c,
-                        recipient=recipient,
-                        week_start=week_start,
-                        open_requests=o,
-                        clashes=x,
-                    )
+                # The clashes are read per recipient: their reasons are in the reader's language.
+                context=lambda recipient, c=center, o=open_requests: emails.digest_context(
+                    center=c,
+                    recipient=recipient,
+                    week_start=week_start,
+                    open_requests=o,
+                    clashes=_in_language(
+                        recipient, lambda c=c: selectors.digest_clashes(center=c, start=today)
+                    ),
                 ),
                 center=center,
             )

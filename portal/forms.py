@@ -12,12 +12,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from bookings.recurrence import MAX_DATES, RecurrenceRule, validate
+from bookings.recurrence import MAX_DATES, RecurrenceRule, localize, validate
 from centers.models import Equipment, Room, Weekday
+from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
 from groups.models import Group
 
 ALTERNATIVE_PREFIX = "alt-"
@@ -36,20 +36,6 @@ def parse_slot_key(value: str) -> datetime:
 def alternative_value(room_id: int, starts_at: datetime, ends_at: datetime) -> str:
     """The value of one alternative's radio button: room and UTC times."""
     return f"{room_id}|{slot_key(starts_at)}|{slot_key(ends_at)}"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class RoomChoiceField(forms.ModelChoiceField):
@@ -100,7 +86,7 @@ class BookingRequestForm(forms.Form):
     )
     # Picked in the preview when the leader asked for any suitable room.
     suggested_room = forms.ModelChoiceField(queryset=Room.objects.none(), required=False)
-    start_date = forms.DateField(label=_("Date (first date)"), widget=DateInput())
+    start_date = BoundedDateField(label=_("Date (first date)"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Until"), widget=TimeInput())
     frequency = forms.ChoiceField(
@@ -139,7 +125,7 @@ class BookingRequestForm(forms.Form):
     ends = forms.ChoiceField(
         label=_("Ends"), choices=ENDS_CHOICES, initial="until", widget=forms.RadioSelect
     )
-    until = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
+    until = BoundedDateField(label=_("Last date"), required=False, widget=DateInput())
     count = forms.IntegerField(
         label=_("Number of dates"), min_value=1, max_value=MAX_DATES, required=False
     )
@@ -252,8 +238,6 @@ class BookingRequestForm(forms.Form):
                 self.add_error("count", _("Give the number of dates, or choose another ending."))
         if frequency == "monthly" and data.get("monthly_position") in (None, ""):
             self.add_error("monthly_position", _("Choose the first to fourth or the last weekday."))
-        if data["start_date"] < timezone.localdate():
-            self.add_error("start_date", _("The first date cannot be in the past."))
         if self.errors:
             return data
         rule = self._rule(data)
@@ -310,6 +294,8 @@ def initial_from_series(series: Any) -> dict[str, Any]:
 
 
 class OccurrenceCancelForm(forms.Form):
+    version = VersionField()
+    seen = SeenField()
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
@@ -317,8 +303,41 @@ class OccurrenceCancelForm(forms.Form):
     )
 
 
+class OccurrenceReinstateForm(forms.Form):
+    version = VersionField()
+    seen = SeenField()
+
+
+class OccurrenceMoveForm(forms.Form):
+    """Another time and/or room for one date; the engine checks it like a request."""
+
+    version = VersionField()
+    seen = SeenField()
+    date = BoundedDateField(label=_("Date"))
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Until"), widget=TimeInput())
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+
+    def __init__(self, *args: Any, center: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.center = center
+        self.fields["room"].queryset = Room.objects.filter(center=center, bookable=True).order_by(
+            "name"
+        )
+
+    def changes(self) -> dict[str, Any]:
+        """Keyword arguments for services.occurrence_move, in the center's wall-clock time."""
+        data = self.cleaned_data
+        tz = self.center.tz
+        starts_at = localize(datetime.combine(data["date"], data["start_time"]), tz)
+        ends_at = localize(datetime.combine(data["date"], data["end_time"]), tz)
+        return {"room": data["room"], "starts_at": starts_at, "ends_at": ends_at}
+
+
 class SeriesEndForm(forms.Form):
-    last_date = forms.DateField(
+    version = VersionField()
+    seen = SeenField()
+    last_date = BoundedDateField(
         label=_("Last date that still takes place"),
         widget=DateInput(),
     )
@@ -326,13 +345,17 @@ class SeriesEndForm(forms.Form):
 
 
 class SeriesWithdrawForm(forms.Form):
+    version = VersionField()
+    seen = SeenField()
     reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
 
 
 class SeriesChangeForm(forms.Form):
     """Another time (and weekdays) from a date on; the room stays (see the page's note)."""
 
-    from_date = forms.DateField(label=_("From this date on"), widget=DateInput())
+    version = VersionField()
+    seen = SeenField()
+    from_date = BoundedDateField(label=_("From this date on"), widget=DateInput())
     start_time = forms.TimeField(label=_("New start"), widget=TimeInput())
     end_time = forms.TimeField(label=_("New end"), widget=TimeInput())
     weekdays = forms.TypedMultipleChoiceField(
@@ -354,8 +377,6 @@ class SeriesChangeForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        if data["from_date"] < timezone.localdate():
-            self.add_error("from_date", _("Changes can only start today or later."))
         changes: dict[str, Any] = {
             "start_time": data["start_time"],
             "end_time": data["end_time"],

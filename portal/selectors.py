@@ -6,18 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from bookings import conflicts
+from bookings.alternatives import alternatives_for_report
 from bookings.conflicts import ConflictReport, DateReport
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.policy import Verdict
 from bookings.recurrence import RecurrenceRule, expand
 from bookings.rule_text import rule_text
-from centers.models import Equipment, Room
+from bookings.services.requests import horizon_for
+from centers.models import Center, Equipment, Room
 from centers.permissions import managed_centers
 from groups.models import Group
 from notifications.models import Message
@@ -112,6 +114,7 @@ class SeriesPage:
     can_withdraw: bool
     is_repeating: bool
     next_active: Occurrence | None
+    rooms: list[Room] = field(default_factory=list)  # where a date may be moved to
 
 
 def series_page(series: Series) -> SeriesPage:
@@ -120,6 +123,17 @@ def series_page(series: Series) -> SeriesPage:
     today = timezone.localdate()
     now = timezone.now()
     active = (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
+    open_series = series.status not in (SeriesStatus.WITHDRAWN, SeriesStatus.DECLINED)
+    for date_row in dates:
+        future = date_row.starts_at > now
+        # What the group may do with this date (the services check it again).
+        date_row.can_change = open_series and future and date_row.state in active
+        date_row.can_reinstate = (
+            open_series
+            and future
+            and date_row.state == OccurrenceState.CANCELLED
+            and date_row.cause == Cause.GROUP
+        )
     return SeriesPage(
         series=series,
         rule=rule,
@@ -128,6 +142,9 @@ def series_page(series: Series) -> SeriesPage:
         can_withdraw=series.status == SeriesStatus.PENDING,
         is_repeating=series.frequency != "once",
         next_active=next((d for d in dates if d.state in active and d.starts_at >= now), None),
+        rooms=list(
+            Room.objects.filter(center_id=series.group.center_id, bookable=True).order_by("name")
+        ),
     )
 
 
@@ -143,6 +160,7 @@ class AlternativeChoice:
     starts_at: datetime
     ends_at: datetime
     checked: bool = False
+    needs_approval: bool = False
 
 
 @dataclass
@@ -163,6 +181,11 @@ class PreviewDate:
     def keep_checked(self) -> bool:
         return not any(a.checked for a in self.alternatives)
 
+    @property
+    def verdict(self) -> str:
+        """skipped | refused | staff | fine — the policy's word for this date."""
+        return self.report.verdict
+
 
 @dataclass
 class Preview:
@@ -173,34 +196,50 @@ class Preview:
     any_room: bool = False
     horizon: date | None = None
 
+    def _with(self, verdict: str) -> list[PreviewDate]:
+        return [d for d in self.dates if d.verdict == verdict]
+
     @property
     def clashing(self) -> list[PreviewDate]:
-        return [d for d in self.dates if not d.report.is_free]
+        """Dates that cannot take place as asked (a booking, the room's size, the past)."""
+        return self._with(Verdict.REFUSED)
+
+    @property
+    def skipped(self) -> list[PreviewDate]:
+        """Dates that drop out: closures and public holidays."""
+        return self._with(Verdict.SKIPPED)
+
+    @property
+    def for_staff(self) -> list[PreviewDate]:
+        """Dates staff decide on (approval, opening hours, equipment, horizon, competition)."""
+        return self._with(Verdict.STAFF)
 
     @property
     def warnings(self) -> list[PreviewDate]:
-        return [d for d in self.dates if d.report.is_free and d.report.soft]
+        return [d for d in self.for_staff if d.report.soft]
 
     @property
-    def free_count(self) -> int:
-        return len(self.dates) - len(self.clashing)
+    def confirmed_at_once(self) -> list[PreviewDate]:
+        return self._with(Verdict.FINE)
 
 
-def preview_horizon(rule: RecurrenceRule) -> date:
-    """Open-ended series are checked as far ahead as the service materialises them: a year
-    (the horizon) from today, or from the first date when that lies further ahead."""
-    start = max(timezone.localdate(), rule.start_date)
-    return start + relativedelta(months=settings.BOOKING_HORIZON_MONTHS)
+def preview_horizon(rule: RecurrenceRule, center: Center) -> date:
+    """Series are checked as far ahead as the service creates their dates: the center's
+    booking horizon from today, or from the first date when that lies further ahead."""
+    today = timezone.now().astimezone(center.tz).date()
+    return horizon_for(center, max(today, rule.start_date))
 
 
 def _report(
     room: Room, rule: RecurrenceRule, expected: int, equipment: Sequence[Equipment]
 ) -> ConflictReport:
-    from bookings import conflicts
-
-    slots = expand(rule, room.center.tz, through=preview_horizon(rule))
+    slots = expand(rule, room.center.tz, through=preview_horizon(rule, room.center))
     return conflicts.check(
-        room=room, slots=slots, expected_participants=expected, equipment=equipment
+        room=room,
+        slots=slots,
+        expected_participants=expected,
+        equipment=equipment,
+        now=timezone.now(),
     )
 
 
@@ -213,8 +252,6 @@ def _alternatives(
 ) -> dict[datetime, list[AlternativeChoice]]:
     if not report.clashing:
         return {}
-    from bookings.alternatives import alternatives_for_report
-
     found = alternatives_for_report(
         room=room, report=report, expected_participants=expected, equipment=equipment, limit=3
     )
@@ -230,6 +267,7 @@ def _alternatives(
                 starts_at=alt.starts_at,
                 ends_at=alt.ends_at,
                 checked=picked.get(key) == value,
+                needs_approval=alt.needs_approval,
             )
             for alt in alternatives
         ]
@@ -267,7 +305,7 @@ def request_preview(
     return Preview(
         room=room,
         dates=dates,
-        horizon=preview_horizon(rule) if rule.is_open_ended else None,
+        horizon=preview_horizon(rule, room.center) if rule.is_open_ended else None,
     )
 
 
@@ -281,7 +319,8 @@ def _any_room_preview(
         candidates = candidates.filter(equipment=item)
     suitable, unsuitable = [], 0
     for candidate in candidates.distinct().order_by("capacity", "name"):
-        if _report(candidate, rule, expected, equipment).has_hard_issues:
+        report = _report(candidate, rule, expected, equipment)
+        if report.clashing or not any(not d.is_skipped for d in report.dates):
             unsuitable += 1
         else:
             suitable.append(candidate)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("series/<int:pk>/withdraw/", leader.series_withdraw, name="series_withdraw"),
     path("series/<int:pk>/change/", leader.series_change, name="series_change"),
     path("dates/<int:pk>/cancel/", leader.occurrence_cancel, name="occurrence_cancel"),
+    path("dates/<int:pk>/move/", leader.occurrence_move, name="occurrence_move"),
+    path("dates/<int:pk>/reinstate/", leader.occurrence_reinstate, name="occurrence_reinstate"),
     path("rooms/", leader.room_list, name="rooms"),
     path("rooms/<int:pk>/", leader.room_occupancy, name="room"),
 ]

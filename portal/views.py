@@ -20,15 +20,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings import services
-from bookings.errors import BookingConflict
-from bookings.models import Series
+from bookings.errors import BookingConflict, is_stale
+from bookings.models import Occurrence, Series
 from bookings.permissions import access_occurrence, access_series, bookable_groups
+from bookings.selectors import changes_since
 
 from . import occupancy
 from . import selectors as leader_selectors
 from .forms import (
     BookingRequestForm,
     OccurrenceCancelForm,
+    OccurrenceMoveForm,
+    OccurrenceReinstateForm,
     SeriesChangeForm,
     SeriesEndForm,
     SeriesWithdrawForm,
@@ -49,6 +52,14 @@ def _message_for(error: ValidationError | BookingConflict) -> str:
     if isinstance(error, BookingConflict):
         return error.message
     return " ".join(str(m) for m in error.messages)
+
+
+def _stale_changes(series: Series, form: Form, error: Exception) -> list[Any] | None:
+    """For an edit refused as out of date: what changed since the page was shown."""
+    if isinstance(error, ValidationError) and is_stale(error):
+        seen = form.cleaned_data.get("seen") if hasattr(form, "cleaned_data") else None
+        return changes_since(series, seen)
+    return None
 
 
 # --- dashboard ------------------------------------------------------------------------------------
@@ -151,18 +162,23 @@ def request_preview(request: HttpRequest) -> HttpResponse:
 def _render_series(
     request: HttpRequest, series: Series, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
+    series.refresh_from_db()  # after a refused edit: show the series as it is now
     page = leader_selectors.series_page(series)
     # Changes usually start at the next date that still takes place.
     first_day = timezone.localdate()
     if page.next_active is not None:
         first_day = timezone.localdate(page.next_active.starts_at, series.group.center.tz)
+    # Every form carries the version it was made from, and when the page was shown.
+    stamp = {"version": series.version, "seen": timezone.now().isoformat()}
     context = {
+        "stamp": stamp,
         "page": page,
         "series": series,
         "now": timezone.now(),
         "end_form": forms.get("end_form")
-        or SeriesEndForm(prefix="end", initial={"last_date": first_day}),
-        "withdraw_form": forms.get("withdraw_form") or SeriesWithdrawForm(prefix="withdraw"),
+        or SeriesEndForm(prefix="end", initial={"last_date": first_day, **stamp}),
+        "withdraw_form": forms.get("withdraw_form")
+        or SeriesWithdrawForm(prefix="withdraw", initial=stamp),
         "change_form": forms.get("change_form")
         or SeriesChangeForm(
             prefix="change",
@@ -171,10 +187,17 @@ def _render_series(
                 "from_date": first_day,
                 "start_time": series.start_time,
                 "end_time": series.end_time,
+                **stamp,
             },
         ),
         "cancel_form": forms.get("cancel_form"),
         "cancel_pk": forms.get("cancel_pk"),
+        "move_form": forms.get("move_form"),
+        "move_pk": forms.get("move_pk"),
+        "reinstate_form": forms.get("reinstate_form"),
+        "reinstate_pk": forms.get("reinstate_pk"),
+        "move_rooms": page.rooms,
+        "changed_meanwhile": forms.get("changed_meanwhile"),
     }
     return render(request, "portal/series.html", context, status=status)
 
@@ -190,18 +213,101 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def occurrence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = access_occurrence(request.user, pk)
     form = OccurrenceCancelForm(request.POST)
+    changed = None
     if form.is_valid():
         try:
             services.occurrence_cancel(
-                user=request.user, occurrence=occurrence, reason=form.cleaned_data["reason"]
+                user=request.user,
+                occurrence=occurrence,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, BookingConflict) as error:
             form.add_error(None, _message_for(error))
+            changed = _stale_changes(occurrence.series, form, error)
         else:
             messages.success(request, _("The date was cancelled."))
-            return redirect(reverse("leader:series", args=[occurrence.series_id]))
+            return redirect(_date_url(occurrence))
     return _render_series(
-        request, occurrence.series, status=400, cancel_form=form, cancel_pk=occurrence.pk
+        request,
+        occurrence.series,
+        status=409 if changed is not None else 400,
+        cancel_form=form,
+        cancel_pk=occurrence.pk,
+        changed_meanwhile=changed,
+    )
+
+
+def _date_url(occurrence: Occurrence) -> str:
+    return reverse("leader:series", args=[occurrence.series_id]) + f"#date-{occurrence.pk}"
+
+
+@login_required
+@require_POST
+def occurrence_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move one date to another time and/or room (the engine checks it like a request)."""
+    occurrence = access_occurrence(request.user, pk)
+    form = OccurrenceMoveForm(request.POST, center=occurrence.series.group.center)
+    changed = None
+    if form.is_valid():
+        try:
+            moved = services.occurrence_move(
+                user=request.user,
+                occurrence=occurrence,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except (ValidationError, BookingConflict) as error:
+            form.add_error(None, _message_for(error))
+            changed = _stale_changes(occurrence.series, form, error)
+        else:
+            if moved.state == "confirmed":
+                messages.success(request, _("The date was moved and is confirmed."))
+            else:
+                messages.success(
+                    request, _("The date was moved. Staff will decide on the new time or room.")
+                )
+            return redirect(_date_url(occurrence))
+    return _render_series(
+        request,
+        occurrence.series,
+        status=409 if changed is not None else 400,
+        move_form=form,
+        move_pk=occurrence.pk,
+        changed_meanwhile=changed,
+    )
+
+
+@login_required
+@require_POST
+def occurrence_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take up again a date the group cancelled, while its slot is free."""
+    occurrence = access_occurrence(request.user, pk)
+    form = OccurrenceReinstateForm(request.POST)
+    changed = None
+    if form.is_valid():
+        try:
+            back = services.occurrence_reinstate(
+                user=request.user,
+                occurrence=occurrence,
+                expected_version=form.cleaned_data["version"],
+            )
+        except (ValidationError, BookingConflict) as error:
+            form.add_error(None, _message_for(error))
+            changed = _stale_changes(occurrence.series, form, error)
+        else:
+            if back.state == "confirmed":
+                messages.success(request, _("The date takes place again and is confirmed."))
+            else:
+                messages.success(request, _("The date takes place again. Staff will decide on it."))
+            return redirect(_date_url(occurrence))
+    return _render_series(
+        request,
+        occurrence.series,
+        status=409 if changed is not None else 400,
+        reinstate_form=form,
+        reinstate_pk=occurrence.pk,
+        changed_meanwhile=changed,
     )
 
 
@@ -210,15 +316,29 @@ def occurrence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def series_end(request: HttpRequest, pk: int) -> HttpResponse:
     series = access_series(request.user, pk)
     form = SeriesEndForm(request.POST, prefix="end")
+    changed = None
     if form.is_valid():
         try:
-            services.series_end(user=request.user, series=series, **form.cleaned_data)
+            services.series_end(
+                user=request.user,
+                series=series,
+                last_date=form.cleaned_data["last_date"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
         except (ValidationError, BookingConflict) as error:
             form.add_error(None, _message_for(error))
+            changed = _stale_changes(series, form, error)
         else:
             messages.success(request, _("The series now ends on the date you gave."))
             return redirect("leader:series", pk=series.pk)
-    return _render_series(request, series, status=400, end_form=form)
+    return _render_series(
+        request,
+        series,
+        status=409 if changed is not None else 400,
+        end_form=form,
+        changed_meanwhile=changed,
+    )
 
 
 @login_required
@@ -226,17 +346,28 @@ def series_end(request: HttpRequest, pk: int) -> HttpResponse:
 def series_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     series = access_series(request.user, pk)
     form = SeriesWithdrawForm(request.POST, prefix="withdraw")
+    changed = None
     if form.is_valid():
         try:
             services.series_withdraw(
-                user=request.user, series=series, reason=form.cleaned_data["reason"]
+                user=request.user,
+                series=series,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, BookingConflict) as error:
             form.add_error(None, _message_for(error))
+            changed = _stale_changes(series, form, error)
         else:
             messages.success(request, _("Your request was withdrawn."))
             return redirect("leader:dashboard")
-    return _render_series(request, series, status=400, withdraw_form=form)
+    return _render_series(
+        request,
+        series,
+        status=409 if changed is not None else 400,
+        withdraw_form=form,
+        changed_meanwhile=changed,
+    )
 
 
 @login_required
@@ -244,6 +375,7 @@ def series_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def series_change(request: HttpRequest, pk: int) -> HttpResponse:
     series = access_series(request.user, pk)
     form = SeriesChangeForm(request.POST, prefix="change", rule=series.rule)
+    changed = None
     if form.is_valid():
         try:
             services.series_update(
@@ -251,15 +383,23 @@ def series_change(request: HttpRequest, pk: int) -> HttpResponse:
                 series=series,
                 from_date=form.cleaned_data["from_date"],
                 rule=form.cleaned_data["rule"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
+            changed = _stale_changes(series, form, error)
         except BookingConflict as conflict:
             form.add_error(None, conflict.message)
         else:
             messages.success(request, _("The change was saved."))
             return redirect("leader:series", pk=series.pk)
-    return _render_series(request, series, status=400, change_form=form)
+    return _render_series(
+        request,
+        series,
+        status=409 if changed is not None else 400,
+        change_form=form,
+        changed_meanwhile=changed,
+    )
 
 
 # --- room occupancy -------------------------------------------------------------------------------

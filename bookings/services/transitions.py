@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -296,8 +297,10 @@ def move(
         state=row.state,
     )
     report = reports_for([target], now=timezone.now())[row.pk]
+    if any(i.kind == conflicts.IssueKind.BOOKED for i in report.hard):
+        raise BookingConflict([starts_at], tz=tz, reasons=[i.message for i in report.hard])
     if report.hard:
-        raise BookingConflict([starts_at], tz=tz)
+        raise ValidationError({"starts_at": [i.message for i in report.hard]})
     was_confirmed = row.state == OccurrenceState.CONFIRMED
     row.room, row.starts_at, row.ends_at = room, starts_at, ends_at
     blocks.remove([row])

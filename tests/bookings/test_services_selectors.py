@@ -28,40 +28,33 @@ def _queries(fn) -> int:
 
 
 @pytest.mark.parametrize("count", [2, 6])
-def test_lists_use_a_constant_number_of_queries(world, count):
-    for n in range(count):
-        services.booking_request_create(
-            user=world.leader,
-            group=world.group,
-            room=world.kitchen,
-            rule=rule(date(2030, 1, 7 + n), frequency="weekly", count=2),
-        )
-    start, end = (
-        datetime(2030, 1, 1, tzinfo=world.center.tz),
-        datetime(2030, 3, 1, tzinfo=world.center.tz),
+def test_history_uses_a_constant_number_of_queries(world, count):
+    series = services.booking_request_create(
+        user=world.leader,
+        group=world.group,
+        room=world.kitchen,
+        rule=rule(date(2030, 1, 7), frequency="weekly", count=count),
     )
-    assert _queries(lambda: list(selectors.series_for_leader(world.leader))) == 1
-    assert (
-        _queries(lambda: selectors.occurrences_in_range(center=world.center, start=start, end=end))
-        == 1
-    )
-    assert _queries(lambda: selectors.upcoming_for_group(world.group)) == 1
-    assert (
-        len(selectors.occurrences_in_range(rooms=[world.kitchen], start=start, end=end))
-        == 2 * count
-    )
+    for occurrence in series.occurrences.all():
+        services.occurrence_cancel(user=world.leader, occurrence=occurrence, reason="Ferien")
+    with CaptureQueriesContext(connection) as captured:
+        entries = selectors.series_history(series)
+        [str(e.who) for e in entries]
+    assert len(captured) == 2
+    assert sum(1 for e in entries if e.why == "Ferien" and e.occurrence_id) == count
 
 
-def test_pending_series_lists_only_series_waiting_for_staff(world):
-    world.kitchen.requires_approval = True
-    world.kitchen.save(update_fields=["requires_approval"])
-    waiting = services.booking_request_create(
-        user=world.leader, group=world.group, room=world.kitchen, rule=rule(date(2030, 1, 8))
+def test_changes_since_lists_what_happened_after_a_moment(world):
+    series = services.booking_request_create(
+        user=world.leader,
+        group=world.group,
+        room=world.kitchen,
+        rule=rule(date(2030, 1, 7), frequency="weekly", count=2),
     )
-    services.booking_request_create(
-        user=world.leader, group=world.group, room=world.half_a, rule=rule(date(2030, 1, 8))
-    )
-    pending = list(selectors.pending_series([world.center]))
-    assert [s.pk for s in pending] == [waiting.pk]
-    assert pending[0].requested_count == 1
-    assert waiting.occurrences.get().state == OccurrenceState.REQUESTED
+    seen = datetime.now(tz=world.center.tz)
+    first = series.occurrences.order_by("starts_at").first()
+    services.occurrence_cancel(user=world.staff, occurrence=first, reason="Wasserschaden")
+    changes = selectors.changes_since(series, seen)
+    assert [(e.who, e.why) for e in changes] == [(world.staff, "Wasserschaden")]
+    assert selectors.changes_since(series, datetime.now(tz=world.center.tz)) == []
+    assert first.__class__.objects.get(pk=first.pk).state == OccurrenceState.CANCELLED

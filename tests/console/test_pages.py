@@ -25,9 +25,14 @@ def test_overview_counts_requests_clashes_and_room_use(world):
     now = at(world.center, date(2030, 2, 1), 12)
     overview = staff_selectors.overview(center=world.center, now=now)
     assert overview.open_requests == [world.request]
-    clashes = [(c.kind, c.starts_at, c.first, c.second) for c in overview.clashes]
+    clashes = [(c.is_request, c.starts_at, c.group, c.issues) for c in overview.clashes]
     assert clashes == [
-        ("pending", at(world.center, day, 18), "Kochgruppe Zukunft", "Sprachcafé Çağrı")
+        (
+            True,
+            at(world.center, day, 18),
+            "Sprachcafé Çağrı",
+            ("überschneidet sich mit Kochgruppe Zukunft in Küche",),
+        )
         for day in TUESDAYS[:2]
     ]
     use = {u.room.name: u for u in overview.room_use}
@@ -49,8 +54,8 @@ def test_closures_that_hit_bookings_are_clashes(world):
     clashes = staff_selectors.clashes_between(
         world.center, at(world.center, date(2030, 2, 1), 0), at(world.center, date(2030, 3, 1), 0)
     )
-    closure_clashes = [(c.first, c.second) for c in clashes if c.kind == "closure"]
-    assert closure_clashes == [("Wasserschaden", "Frauenfrühstück Öztürk")]
+    closure_clashes = [(c.group, c.issues) for c in clashes if not c.is_request]
+    assert closure_clashes == [("Frauenfrühstück Öztürk", ("geschlossen: Wasserschaden",))]
 
 
 def test_room_use_leaves_out_public_holidays(world):

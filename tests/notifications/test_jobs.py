@@ -45,7 +45,7 @@ def test_digest_reports_open_requests_and_clashes_once_a_week(scene, make_series
     digest = OutboxMessage.objects.get(kind=Kind.DIGEST)
     assert digest.recipient == scene.staff
     assert "Chor Harmonie" in digest.body_text and "Tanzgruppe" in digest.body_text
-    assert "Chor Harmonie (requested) clashes with Strickcafé Wollmäuse" in digest.body_text
+    assert "Chor Harmonie (requested): clashes with Strickcafé Wollmäuse in" in digest.body_text
     # Next week is another digest.
     assert digests_send(today=MONDAY.replace(day=9)) == 1
 

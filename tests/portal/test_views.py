@@ -1,6 +1,6 @@
 """The leader pages: dashboard, request with preview, series, room occupancy."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -266,18 +266,124 @@ def test_series_page_lists_dates_with_state_and_actions(leader_client, my_series
     html = response.content.decode()
     assert response.status_code == 200
     assert len(response.context["page"].dates) == 4
-    assert html.count('action="/me/dates/') == 4
+    # Each future date can be cancelled and moved.
+    assert html.count('action="/me/dates/') == 8
+    assert html.count("/move/") == 4
     assert reverse("leader:series_end", args=[my_series.pk]) in html
     assert f"?from_series={my_series.pk}" in html
+
+
+def _v(series) -> int:
+    series.refresh_from_db()
+    return series.version
+
+
+def test_a_stale_edit_changes_nothing_and_shows_what_changed_meanwhile(
+    leader_client, my_series, place
+):
+    """Two people on one series: the later submit must not undo the earlier one."""
+    seen = my_series.version
+    first, second = my_series.occurrences.order_by("starts_at")[:2]
+    services.occurrence_cancel(user=place.leader, occurrence=first, reason="Krank")
+    before = list(my_series.occurrences.order_by("starts_at").values_list("state", "starts_at"))
+    response = leader_client.post(
+        reverse("leader:series_change", args=[my_series.pk]),
+        {
+            "change-from_date": "2030-02-05",
+            "change-start_time": "10:00",
+            "change-end_time": "12:00",
+            "change-version": seen,
+            "change-seen": "2020-01-01T00:00:00+00:00",
+        },
+    )
+    assert response.status_code == 409
+    assert (
+        list(my_series.occurrences.order_by("starts_at").values_list("state", "starts_at"))
+        == before
+    )
+    changed = response.context["changed_meanwhile"]
+    assert any(entry.why == "Krank" for entry in changed)
+    assert "Krank" in response.content.decode()
+    # A date edited from an old version of the date is refused the same way.
+    second_version = second.version
+    services.occurrence_move(
+        user=place.leader, occurrence=second, starts_at=second.starts_at + timedelta(hours=1)
+    )
+    response = leader_client.post(
+        reverse("leader:occurrence_cancel", args=[second.pk]),
+        {"reason": "x", "version": second_version},
+    )
+    assert response.status_code == 409
+    second.refresh_from_db()
+    assert second.state != OccurrenceState.CANCELLED
+
+
+def test_move_one_date_and_take_a_cancelled_one_up_again(leader_client, my_series, place):
+    first = my_series.occurrences.order_by("starts_at").first()
+    tz = place.center.tz
+    local = first.starts_at.astimezone(tz)
+    response = leader_client.post(
+        reverse("leader:occurrence_move", args=[first.pk]),
+        {
+            "version": first.version,
+            "date": local.date().isoformat(),
+            "start_time": "10:00",
+            "end_time": "11:30",
+            "room": place.cafe.pk,
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.starts_at.astimezone(tz).hour == 10 and first.room == place.cafe
+    response = leader_client.post(
+        reverse("leader:occurrence_cancel", args=[first.pk]),
+        {"reason": "Ausflug", "version": first.version},
+    )
+    first.refresh_from_db()
+    assert first.state == OccurrenceState.CANCELLED
+    page = leader_client.get(reverse("leader:series", args=[my_series.pk])).content.decode()
+    assert reverse("leader:occurrence_reinstate", args=[first.pk]) in page
+    response = leader_client.post(
+        reverse("leader:occurrence_reinstate", args=[first.pk]), {"version": first.version}
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.state == OccurrenceState.CONFIRMED
+    assert first.history.first().history_change_reason
+
+
+def test_a_move_onto_another_booking_is_refused_and_changes_nothing(
+    leader_client, my_series, place, book
+):
+    other = book(user=place.other_leader, group=place.other_group, room=place.kitchen)
+    taken = other.occurrences.get()
+    assert taken.state == OccurrenceState.CONFIRMED
+    mine = my_series.occurrences.order_by("starts_at").first()
+    tz = place.center.tz
+    before = (mine.room_id, mine.starts_at, mine.state)
+    response = leader_client.post(
+        reverse("leader:occurrence_move", args=[mine.pk]),
+        {
+            "version": mine.version,
+            "date": taken.starts_at.astimezone(tz).date().isoformat(),
+            "start_time": taken.starts_at.astimezone(tz).strftime("%H:%M"),
+            "end_time": taken.ends_at.astimezone(tz).strftime("%H:%M"),
+            "room": taken.room_id,
+        },
+    )
+    mine.refresh_from_db()
+    assert response.status_code == 400
+    assert "Kochgruppe Zukunft" in response.content.decode()
+    assert (mine.room_id, mine.starts_at, mine.state) == before
 
 
 def test_cancel_one_date_with_a_reason(leader_client, my_series):
     occurrence = my_series.occurrences.order_by("starts_at")[1]
     url = reverse("leader:occurrence_cancel", args=[occurrence.pk])
-    response = leader_client.post(url, {"reason": ""})
+    response = leader_client.post(url, {"reason": "", "version": occurrence.version})
     assert response.status_code == 400
     assert response.context["cancel_pk"] == occurrence.pk
-    response = leader_client.post(url, {"reason": "Ferien"})
+    response = leader_client.post(url, {"reason": "Ferien", "version": occurrence.version})
     assert response.status_code == 302
     occurrence.refresh_from_db()
     assert (occurrence.state, occurrence.reason) == (OccurrenceState.CANCELLED, "Ferien")
@@ -287,7 +393,7 @@ def test_cancel_one_date_with_a_reason(leader_client, my_series):
 def test_end_series_from_a_date_on(leader_client, my_series):
     response = leader_client.post(
         reverse("leader:series_end", args=[my_series.pk]),
-        {"end-last_date": "2030-02-12", "end-reason": "Kurs endet"},
+        {"end-last_date": "2030-02-12", "end-reason": "Kurs endet", "end-version": _v(my_series)},
     )
     assert response.status_code == 302
     states = list(my_series.occurrences.order_by("starts_at").values_list("state", flat=True))
@@ -302,6 +408,7 @@ def test_change_time_from_a_date_on(leader_client, my_series):
             "change-from_date": "2030-02-19",
             "change-start_time": "10:00",
             "change-end_time": "12:00",
+            "change-version": _v(my_series),
         },
     )
     assert response.status_code == 302, response.context and response.context["change_form"].errors
@@ -315,7 +422,8 @@ def test_change_time_from_a_date_on(leader_client, my_series):
 def test_withdraw_a_pending_request(leader_client, place, book):
     series = book(user=place.leader, group=place.group, room=place.hall)
     response = leader_client.post(
-        reverse("leader:series_withdraw", args=[series.pk]), {"withdraw-reason": "Doch nicht"}
+        reverse("leader:series_withdraw", args=[series.pk]),
+        {"withdraw-reason": "Doch nicht", "withdraw-version": _v(series)},
     )
     assert response.status_code == 302
     series.refresh_from_db()
