@@ -1,36 +1,33 @@
-"""Booking series and their dates in the admin: to look things up, with their history.
+"""Booking series and their dates in the admin: to look things up, with their history, and to
+change a date — through the engine's services, like every other page.
 
-Read-only on purpose. Requests, decisions, cancellations and moves go through the services
-(bookings/services), which keep room blocks, sequences and notifications consistent; an edit
-here would bypass all of that. Superusers may still delete a series (its dates go with it).
+A series' rule is read-only here (the leaders' and staff pages change it, with the preview).
+A date can be moved (room, start, end), cancelled, declined, confirmed or taken up again: the
+change form turns the edit into one service call (`occurrence_move`, `occurrence_cancel`, …),
+so room blocks, history, notifications and the mirror stay consistent. Superusers may delete
+a series (`series_delete`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from centers.admin import CenterScopedMixin, related_only, sees_everything
 
-from .models import Occurrence, Series
+from . import services
+from .errors import BookingConflict
+from .models import Occurrence, OccurrenceState, Series
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return sees_everything(request.user) and super().has_delete_permission(request, obj)
-
-
-class OccurrenceInline(CenterScopedMixin, ReadOnlyMixin, admin.TabularInline):
+class OccurrenceInline(CenterScopedMixin, admin.TabularInline):
     model = Occurrence
     fields = ("starts_at", "ends_at", "room", "state", "reason")
     readonly_fields = fields
@@ -39,9 +36,15 @@ class OccurrenceInline(CenterScopedMixin, ReadOnlyMixin, admin.TabularInline):
     show_change_link = True
     ordering = ("starts_at",)
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Series)
-class SeriesAdmin(CenterScopedMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class SeriesAdmin(CenterScopedMixin, SimpleHistoryAdmin):
     list_display = (
         "__str__",
         "group",
@@ -99,18 +102,151 @@ class SeriesAdmin(CenterScopedMixin, ReadOnlyMixin, SimpleHistoryAdmin):
             },
         ),
     )
-    readonly_fields = ("created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return sees_everything(request.user) and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Series) -> None:
+        services.series_delete(user=request.user, series=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Series]) -> None:
+        for series in queryset:
+            services.series_delete(user=request.user, series=series)
+
+
+# --- one date --------------------------------------------------------------------------------
+
+
+class OccurrenceChangeForm(forms.ModelForm):
+    """The edit of one date, carried out by the engine when the form is validated.
+
+    The service runs inside the admin's transaction: if it refuses (a clash, a closure, a date
+    in the past), its message is shown on the form and nothing is saved.
+    """
+
+    reason = forms.CharField(label=_("reason"), max_length=300, required=False)
+
+    class Meta:
+        model = Occurrence
+        fields = ("room", "starts_at", "ends_at", "state", "reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = None  # set by the admin before validation
+        if "state" in self.fields:
+            self.fields["state"].choices = OccurrenceState.choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or self.user is None:
+            return data
+        # The row as it is in the database (the instance already carries the edit).
+        before = Occurrence.objects.select_related("series__group__center", "room").get(
+            pk=self.instance.pk
+        )
+        try:
+            apply_edit(user=self.user, before=before, data=data)
+        except BookingConflict as conflict:
+            raise ValidationError(conflict.message) from conflict
+        return data
+
+
+def apply_edit(*, user: Any, before: Occurrence, data: dict[str, Any]) -> None:
+    """Turn an admin edit of a date into the engine's transitions."""
+    reason = data.get("reason") or ""
+    state = data["state"]
+    moved = (data["room"], data["starts_at"], data["ends_at"]) != (
+        before.room,
+        before.starts_at,
+        before.ends_at,
+    )
+    if state == before.state and not moved:
+        return
+    if before.state == OccurrenceState.CANCELLED and state != OccurrenceState.CANCELLED:
+        before = services.occurrence_reinstate(user=user, occurrence=before, reason=reason)
+    if moved:
+        before = services.occurrence_move(
+            user=user,
+            occurrence=before,
+            room=data["room"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=reason,
+        )
+    if state == before.state:
+        return
+    if state == OccurrenceState.CANCELLED:
+        services.occurrence_cancel(user=user, occurrence=before, reason=reason)
+    elif state == OccurrenceState.DECLINED:
+        services.occurrence_decline(user=user, occurrence=before, reason=reason)
+    elif state == OccurrenceState.CONFIRMED and before.state == OccurrenceState.REQUESTED:
+        services.occurrences_confirm(user=user, occurrences=[before], note=reason)
+    elif state != before.state:
+        raise ValidationError(_("This change of state is not possible here."))
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(CenterScopedMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class OccurrenceAdmin(CenterScopedMixin, SimpleHistoryAdmin):
     list_display = ("series", "room", "starts_at", "ends_at", "state", "moved")
     list_filter = ("state", related_only("series__group__center"), related_only("room"))
     list_select_related = ("series__group", "room")
     search_fields = ("series__title", "series__group__name", "room__name", "reason")
     date_hierarchy = "starts_at"
+    form = OccurrenceChangeForm
     fields = ("series", "room", "starts_at", "ends_at", "original_start", "state", "reason")
+    readonly_fields = ("series", "original_start")
+    actions = ("cancel_dates", "reinstate_dates")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a date is cancelled, not deleted: its history and reason stay
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class WithUser(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **inner: Any) -> None:
+                super().__init__(*args, **inner)
+                self.user = request.user
+
+        return WithUser
+
+    def save_model(self, request: HttpRequest, obj: Occurrence, form: Any, change: bool) -> None:
+        # The engine saved the edit while the form was validated (OccurrenceChangeForm.clean).
+        obj.refresh_from_db()
 
     @admin.display(description=_("moved"), boolean=True)
     def moved(self, obj: Occurrence) -> bool:
         return obj.is_moved
+
+    @admin.action(description=_("Cancel the selected dates"))
+    def cancel_dates(self, request: HttpRequest, queryset: QuerySet[Occurrence]) -> None:
+        done = 0
+        for occurrence in queryset.select_related("series__group__center"):
+            try:
+                services.occurrence_cancel(
+                    user=request.user, occurrence=occurrence, reason=str(_("cancelled by staff"))
+                )
+                done += 1
+            except (ValidationError, BookingConflict) as error:
+                messages.error(request, f"{occurrence}: {error}")
+        messages.success(request, _("%(count)s dates cancelled.") % {"count": done})
+
+    @admin.action(description=_("Take the selected dates up again"))
+    def reinstate_dates(self, request: HttpRequest, queryset: QuerySet[Occurrence]) -> None:
+        done = 0
+        for occurrence in queryset.select_related("series__group__center"):
+            try:
+                services.occurrence_reinstate(user=request.user, occurrence=occurrence)
+                done += 1
+            except (ValidationError, BookingConflict) as error:
+                messages.error(request, f"{occurrence}: {error}")
+        messages.success(request, _("%(count)s dates take place again.") % {"count": done})

@@ -260,6 +260,8 @@ class Closure(models.Model):
     ends_at = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Raised by every change (bookings.services.closures): edits made from an older one fail.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("closure")

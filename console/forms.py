@@ -11,22 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Occurrence, OccurrenceState, Series
 from bookings.recurrence import localize
 from centers.models import Center, Equipment, Room
+from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
 
 BOARD_VIEW_CHOICES = [("day", _("Day")), ("week", _("Week"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 def _today(center: Center) -> date:
@@ -36,7 +23,7 @@ def _today(center: Center) -> date:
 class BoardFilterForm(forms.Form):
     """GET parameters of the occupancy board; bad values fall back to sensible defaults."""
 
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    date = BoundedDateField(label=_("Date"), required=False, widget=DateInput())
     view = forms.ChoiceField(label=_("View"), choices=BOARD_VIEW_CHOICES, required=False)
     equipment = forms.ModelMultipleChoiceField(
         label=_("Equipment"),
@@ -67,7 +54,7 @@ class BoardFilterForm(forms.Form):
 
 
 class WeekForm(forms.Form):
-    date = forms.DateField(label=_("Week of"), required=False, widget=DateInput())
+    date = BoundedDateField(label=_("Week of"), required=False, widget=DateInput())
 
     def __init__(self, *args: object, center: Center, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +80,8 @@ class ConfirmForm(forms.Form):
         initial=MODE_ALL,
         widget=forms.HiddenInput,
     )
+    version = VersionField()
+    seen = SeenField()
     note = forms.CharField(
         label=_("Note to the group (optional)"),
         required=False,
@@ -108,6 +97,8 @@ class ConfirmForm(forms.Form):
 class ReasonForm(forms.Form):
     """Decline a request or a date, or cancel a date: the group is told why."""
 
+    version = VersionField()
+    seen = SeenField()
     reason = forms.CharField(
         label=_("Reason (the group will see it)"),
         max_length=300,
@@ -132,8 +123,10 @@ class MessageForm(forms.Form):
 class MoveForm(forms.Form):
     """Move one date to another room and/or time (a suggestion fills these in)."""
 
+    version = VersionField()
+    seen = SeenField()
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
-    day = forms.DateField(label=_("Date"), widget=DateInput())
+    day = BoundedDateField(label=_("Date"), widget=DateInput())
     start = forms.TimeField(label=_("From"), widget=TimeInput())
     end = forms.TimeField(label=_("Until"), widget=TimeInput())
     reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
@@ -174,6 +167,8 @@ class BulkDatesForm(forms.Form):
     CONFIRM = "confirm"
     DECLINE = "decline"
 
+    version = VersionField()
+    seen = SeenField()
     dates = forms.ModelMultipleChoiceField(
         label=_("Dates"), queryset=Occurrence.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -200,14 +195,15 @@ class BulkDatesForm(forms.Form):
 class ClosureForm(forms.Form):
     """A closure of the whole center or one room, over whole days or a time on those days."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     room = forms.ModelChoiceField(
         label=_("Room"),
         queryset=Room.objects.none(),
         required=False,
         empty_label=_("The whole center"),
     )
-    first_day = forms.DateField(label=_("First day"), widget=DateInput())
-    last_day = forms.DateField(label=_("Last day"), widget=DateInput())
+    first_day = BoundedDateField(label=_("First day"), widget=DateInput())
+    last_day = BoundedDateField(label=_("Last day"), widget=DateInput())
     start = forms.TimeField(
         label=_("From (optional)"),
         required=False,
@@ -251,6 +247,23 @@ class ClosureForm(forms.Form):
             raise forms.ValidationError(_("A closure can last one year at most."))
         data["starts_at"], data["ends_at"] = starts_at, ends_at
         return data
+
+    @classmethod
+    def initial_for(cls, closure: object, tz: tzinfo) -> dict[str, object]:
+        """The form filled in from a saved closure (whole days where it covers whole days)."""
+        start = closure.starts_at.astimezone(tz)
+        end = closure.ends_at.astimezone(tz)
+        whole_end = end.time() == time.min
+        last_day = (end - timedelta(days=1)).date() if whole_end else end.date()
+        return {
+            "room": closure.room_id,
+            "first_day": start.date(),
+            "last_day": last_day,
+            "start": None if start.time() == time.min else start.time(),
+            "end": None if whole_end else end.time(),
+            "reason": closure.reason,
+            "version": closure.version,
+        }
 
     def closure(self) -> dict[str, object]:
         """Keyword arguments for services.closure_create() and the preview selector."""

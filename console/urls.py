@@ -19,6 +19,8 @@ urlpatterns = [
     path("<slug:slug>/dates/<int:pk>/decline/", views.date_decline, name="date_decline"),
     path("<slug:slug>/board/", views.board, name="board"),
     path("<slug:slug>/closures/", views.closures, name="closures"),
+    path("<slug:slug>/closures/<int:pk>/", views.closure_edit, name="closure_edit"),
+    path("<slug:slug>/closures/<int:pk>/delete/", views.closure_delete, name="closure_delete"),
     path("<slug:slug>/week/", views.week, name="week"),
     path("<slug:slug>/week.pdf", views.week_pdf, name="week_pdf"),
 ]

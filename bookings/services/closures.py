@@ -19,7 +19,7 @@ from centers.permissions import can_manage_center
 from config.forms import date_in_range, date_range_message
 from notifications.outbox import enqueue
 
-from ..errors import Messages
+from ..errors import Messages, StaleEdit
 from ..locking import in_transaction, lock, rooms_of
 from ..models import Cause, Occurrence, OccurrenceState, SeriesStatus
 from ..policy import IssueKind
@@ -163,6 +163,7 @@ def closure_update(
     starts_at: datetime,
     ends_at: datetime,
     reason: str,
+    expected_version: int | None = None,
 ) -> ClosureChange:
     """Change a closure: dates it now covers are cancelled; dates it cancelled that it no longer
     covers take place again where they are still free (the rest are reported)."""
@@ -177,6 +178,7 @@ def closure_update(
         starts_at=starts_at,
         ends_at=ends_at,
         reason=reason,
+        expected_version=expected_version,
     )
 
 
@@ -189,6 +191,7 @@ def _update(
     starts_at: datetime,
     ends_at: datetime,
     reason: str,
+    expected_version: int | None,
 ) -> ClosureChange:
     closure = Closure.objects.select_related("center", "room").get(pk=closure_id)
     center = closure.center
@@ -208,13 +211,20 @@ def _update(
         series=_series_of(ids),
         rows=ids,
     )
+    # Re-read under the locks: the version decides whether this edit still applies.
+    closure = (
+        Closure.objects.select_for_update(of=("self",)).select_related("center").get(pk=closure_id)
+    )
+    if expected_version is not None and closure.version != expected_version:
+        raise StaleEdit(current=closure.version)
     closure.room, closure.starts_at, closure.ends_at, closure.reason = (
         room,
         starts_at,
         ends_at,
         reason,
     )
-    closure.save(update_fields=["room", "starts_at", "ends_at", "reason"])
+    closure.version += 1
+    closure.save(update_fields=["room", "starts_at", "ends_at", "reason", "version"])
     covered = {
         o.pk for o in affected(center=center, room=room, starts_at=starts_at, ends_at=ends_at)
     }
@@ -300,15 +310,17 @@ def _bring_back(
     return change
 
 
-def closure_delete(*, user: User, closure: Closure) -> ClosureChange:
+def closure_delete(
+    *, user: User, closure: Closure, expected_version: int | None = None
+) -> ClosureChange:
     """Remove a closure: the dates it cancelled take place again where they are still free."""
     if not can_manage_center(user, closure.center):
         raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
-    return _delete(user=user, closure_id=closure.pk)
+    return _delete(user=user, closure_id=closure.pk, expected_version=expected_version)
 
 
 @in_transaction
-def _delete(*, user: User, closure_id: int) -> ClosureChange:
+def _delete(*, user: User, closure_id: int, expected_version: int | None) -> ClosureChange:
     closure = Closure.objects.select_related("center", "room").filter(pk=closure_id).first()
     if closure is None:
         return ClosureChange(closure=None)
@@ -323,6 +335,13 @@ def _delete(*, user: User, closure_id: int) -> ClosureChange:
         rows=mine,
         row_states=[OccurrenceState.CANCELLED],
     )
+    closure = (
+        Closure.objects.select_for_update(of=("self",))
+        .select_related("center", "room")
+        .get(pk=closure_id)
+    )
+    if expected_version is not None and closure.version != expected_version:
+        raise StaleEdit(current=closure.version)
     rows = [r for r in locked.rows if r.closure_id == closure.pk]
     # The closure goes first, so that the dates' check no longer sees it.
     center_id = closure.center_id

@@ -185,3 +185,45 @@ def closure_preview(
         "affected": affected,
         "groups": groups,
     }
+
+
+def closure_release_preview(*, closure: Closure) -> list[Occurrence]:
+    """The dates a closure cancelled that would come back (where still free) without it."""
+    return list(
+        Occurrence.objects.filter(closure=closure, state=OccurrenceState.CANCELLED)
+        .select_related("series__group", "room")
+        .order_by("starts_at")
+    )
+
+
+def closure_change_preview(
+    *,
+    closure: Closure,
+    room: Room | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+) -> dict[str, Any]:
+    """What changing a closure would do: dates it would newly cancel, dates it would release."""
+    covered = closure_affected_occurrences(
+        center=closure.center, room=room, starts_at=starts_at, ends_at=ends_at
+    )
+    released = [
+        o
+        for o in closure_release_preview(closure=closure)
+        if not (o.starts_at < ends_at and o.ends_at > starts_at)
+        or (
+            room is not None
+            and o.room_id not in {room.pk, room.parent_id}
+            and o.room.parent_id != room.pk
+        )
+    ]
+    return {
+        "room": room,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "reason": reason,
+        "affected": covered,
+        "groups": sorted({o.series.group.name for o in covered}),
+        "released": released,
+    }

@@ -1,7 +1,10 @@
 """Staff of one center see nothing of another: every page and action answers 404, GET or POST."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.models import OccurrenceState
 
@@ -16,6 +19,7 @@ SERIES_PAGES = [
     "request_dates",
 ]
 DATE_PAGES = ["date_move", "date_decline"]
+CLOSURE_PAGES = ["closure_edit", "closure_delete"]
 
 
 def _urls(center, series, occurrence):
@@ -38,7 +42,26 @@ def test_every_staff_url_is_covered():
     from console import urls as staff_urls
 
     names = {p.name for p in staff_urls.urlpatterns} - {"index"}
-    assert names == set(ALL_NAMES)
+    assert names == set(ALL_NAMES + CLOSURE_PAGES)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", CLOSURE_PAGES)
+def test_closures_of_another_center_are_404(client, world, method, name):
+    from centers.models import Closure
+
+    closure = Closure.objects.create(
+        center=world.other_center,
+        starts_at=timezone.now() + timedelta(days=400),
+        ends_at=timezone.now() + timedelta(days=401),
+        reason="Fremd",
+    )
+    client.force_login(world.staff)
+    for slug in (world.other_center.slug, world.center.slug):
+        url = reverse(f"staff:{name}", kwargs={"slug": slug, "pk": closure.pk})
+        response = getattr(client, method)(url)
+        assert response.status_code == 404
+    assert Closure.objects.filter(pk=closure.pk, reason="Fremd").exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

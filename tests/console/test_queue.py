@@ -9,6 +9,7 @@ from bookings import services
 from bookings.models import Occurrence, OccurrenceState, SeriesStatus
 from bookings.recurrence import RecurrenceRule
 from console import selectors as staff_selectors
+from notifications.models import OutboxMessage
 
 from .conftest import TUESDAYS, at
 
@@ -80,9 +81,37 @@ def test_confirm_all_is_refused_while_dates_clash_and_names_them(staff_client, w
     assert world.request.occurrences.filter(state=OccurrenceState.CONFIRMED).count() == 0
 
 
+def _v(series) -> int:
+    series.refresh_from_db()
+    return series.version
+
+
+def test_a_decision_made_on_an_old_page_changes_nothing(staff_client, world):
+    seen = _v(world.request)
+    second = world.dates(world.request)[1]
+    staff_client.post(
+        _url(world, "date_decline", second.pk), {"reason": "belegt", "version": second.version}
+    )
+    response = staff_client.post(
+        _url(world, "request_confirm", world.request.pk),
+        {"mode": "free", "version": seen},
+        follow=True,
+    )
+    assert [o.state for o in world.dates(world.request)] == [
+        "requested",
+        "declined",
+        "requested",
+        "requested",
+    ]
+    body = response.content.decode()
+    assert "Jemand anderes hat das geändert" in body
+    assert "belegt" in body
+
+
 def test_confirm_all_but_the_clashing_dates(staff_client, world):
     staff_client.post(
-        _url(world, "request_confirm", world.request.pk), {"mode": "free", "note": "Gern!"}
+        _url(world, "request_confirm", world.request.pk),
+        {"mode": "free", "note": "Gern!", "version": _v(world.request)},
     )
     states = [o.state for o in world.dates(world.request)]
     assert states == ["requested", "requested", "confirmed", "confirmed"]
@@ -94,7 +123,13 @@ def test_move_a_clashing_date_to_another_room_then_confirm(staff_client, world):
     first = world.dates(world.request)[0]
     response = staff_client.post(
         _url(world, "date_move", first.pk),
-        {"room": world.hall.pk, "day": "2030-02-05", "start": "18:00", "end": "20:00"},
+        {
+            "room": world.hall.pk,
+            "day": "2030-02-05",
+            "start": "18:00",
+            "end": "20:00",
+            "version": first.version,
+        },
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"#date-{first.pk}")
@@ -117,10 +152,15 @@ def test_move_refuses_a_room_of_another_center(staff_client, world):
 
 def test_decline_one_date_needs_a_reason(staff_client, world):
     second = world.dates(world.request)[1]
-    staff_client.post(_url(world, "date_decline", second.pk), {"reason": "  "})
+    staff_client.post(
+        _url(world, "date_decline", second.pk), {"reason": "  ", "version": second.version}
+    )
     second.refresh_from_db()
     assert second.state == OccurrenceState.REQUESTED
-    staff_client.post(_url(world, "date_decline", second.pk), {"reason": "Küche belegt"})
+    staff_client.post(
+        _url(world, "date_decline", second.pk),
+        {"reason": "Küche belegt", "version": second.version},
+    )
     second.refresh_from_db()
     assert (second.state, second.reason) == (OccurrenceState.DECLINED, "Küche belegt")
 
@@ -128,22 +168,38 @@ def test_decline_one_date_needs_a_reason(staff_client, world):
 def test_bulk_actions_for_many_dates(staff_client, world):
     dates = world.dates(world.request)
     url = _url(world, "request_dates", world.request.pk)
-    staff_client.post(url, {"dates": [dates[2].pk, dates[3].pk], "action": "decline"})
+    staff_client.post(
+        url,
+        {"dates": [dates[2].pk, dates[3].pk], "action": "decline", "version": _v(world.request)},
+    )
     assert Occurrence.objects.filter(pk=dates[2].pk, state="requested").exists()  # no reason
-    staff_client.post(url, {"dates": [dates[2].pk, dates[3].pk], "action": "confirm"})
+    staff_client.post(
+        url,
+        {"dates": [dates[2].pk, dates[3].pk], "action": "confirm", "version": _v(world.request)},
+    )
     states = [o.state for o in world.dates(world.request)]
     assert states == ["requested", "requested", "confirmed", "confirmed"]
+    sent = OutboxMessage.objects.count()
     staff_client.post(
-        url, {"dates": [dates[0].pk, dates[1].pk], "action": "decline", "reason": "belegt"}
+        url,
+        {
+            "dates": [dates[0].pk, dates[1].pk],
+            "action": "decline",
+            "reason": "belegt",
+            "version": _v(world.request),
+        },
     )
     assert [o.state for o in world.dates(world.request)][:2] == ["declined", "declined"]
+    # Declining several dates at once tells each leader once, not once per date.
+    leaders = world.request.group.leaders.count()
+    assert OutboxMessage.objects.count() - sent == leaders
 
 
 def test_bulk_confirm_with_a_clashing_date_changes_nothing(staff_client, world):
     dates = world.dates(world.request)
     response = staff_client.post(
         _url(world, "request_dates", world.request.pk),
-        {"dates": [dates[0].pk, dates[2].pk], "action": "confirm"},
+        {"dates": [dates[0].pk, dates[2].pk], "action": "confirm", "version": _v(world.request)},
         follow=True,
     )
     assert "05.02.2030" in response.content.decode()
@@ -151,7 +207,10 @@ def test_bulk_confirm_with_a_clashing_date_changes_nothing(staff_client, world):
 
 
 def test_decline_the_whole_request(staff_client, world):
-    staff_client.post(_url(world, "request_decline", world.request.pk), {"reason": "Kein Platz"})
+    staff_client.post(
+        _url(world, "request_decline", world.request.pk),
+        {"reason": "Kein Platz", "version": _v(world.request)},
+    )
     world.request.refresh_from_db()
     assert world.request.status == SeriesStatus.DECLINED
     assert {o.reason for o in world.dates(world.request)} == {"Kein Platz"}
@@ -175,8 +234,9 @@ def test_next_must_stay_on_this_site(staff_client, world):
 
 
 def test_the_request_page_shows_the_history(staff_client, world):
+    second = world.dates(world.request)[1]
     staff_client.post(
-        _url(world, "date_decline", world.dates(world.request)[1].pk), {"reason": "belegt"}
+        _url(world, "date_decline", second.pk), {"reason": "belegt", "version": second.version}
     )
     body = staff_client.get(_url(world, "request", world.request.pk)).content.decode()
     assert "belegt" in body

@@ -52,7 +52,7 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "change_organisation",
         "view_language",
     ),
-    "bookings": ("view_series", "view_occurrence"),
+    "bookings": ("view_series", "view_occurrence", "change_occurrence"),
     # Leaders' accounts: the user admin limits staff to plain accounts of their own groups.
     "accounts": ("view_user", "add_user", "change_user"),
 }
