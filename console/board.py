@@ -36,6 +36,8 @@ class Entry:
     # Buffers around a confirmed booking (setup before, cleanup after), in minutes.
     setup_minutes: int = 0
     cleanup_minutes: int = 0
+    # What stands in this date's way now (the conflict core's messages); empty: nothing.
+    clashes: tuple[str, ...] = ()
 
     @property
     def busy_from(self) -> datetime:

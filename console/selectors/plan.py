@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import get_language
 
+from bookings import conflicts
 from bookings.models import Occurrence, OccurrenceState
 from bookings.recurrence import localize
 from centers.holidays import public_holidays
@@ -70,6 +71,14 @@ def entries_between(
         ids = [room.pk for room in rooms]
         occurrences = occurrences.filter(room__in=ids)
         closures = closures.filter(Q(room__isnull=True) | Q(room__in=ids))
+    occurrences = list(occurrences)
+    # The same answer as the request page and the overview: the one conflict core decides.
+    clashes = {
+        check.occurrence.pk: tuple(issue.message for issue in check.report.hard)
+        for check in conflicts.clashing(
+            conflicts.center_window(center=center, start=start, end=end, occurrences=occurrences)
+        )
+    }
     entries = [
         board_core.Entry(
             kind=board_core.CONFIRMED
@@ -89,6 +98,7 @@ def entries_between(
             cleanup_minutes=occurrence.room.cleanup_minutes
             if occurrence.state == OccurrenceState.CONFIRMED
             else 0,
+            clashes=clashes.get(occurrence.pk, ()),
         )
         for occurrence in occurrences
     ]

@@ -6,7 +6,7 @@ serializes the writers and the re-check refuses the losers.
 """
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -175,3 +175,130 @@ def test_half_and_other_half_do_not_clash_at_the_database_level(world):
         for unit in (world.hall, world.half_a, world.half_b):
             _block(b, unit, start + timedelta(hours=1))
     assert RoomBlock.objects.filter(room=world.hall).count() == 0
+
+
+def _run_together(*jobs):
+    """Run each job in its own thread with its own connection, released together."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list[str] = [""] * len(jobs)
+
+    def work(index: int, job) -> None:
+        try:
+            barrier.wait()
+            job()
+            outcomes[index] = "ok"
+        except (BookingConflict, ValidationError) as refused:
+            outcomes[index] = f"refused: {refused}"
+        except Exception as error:  # a 500 in production
+            outcomes[index] = f"error: {error!r}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_series_change_and_a_confirmation_in_a_divisible_hall_never_deadlock(world, make_group):
+    """Both writers lock rooms -> series -> rows: they queue, they do not deadlock (a 500)."""
+    for room in (world.hall, world.half_a, world.half_b):
+        room.requires_approval = True
+        room.save(update_fields=["requires_approval"])
+    for attempt in range(3):
+        day = date(2030, 5, 7) + timedelta(weeks=10 * attempt)
+        mine = services.booking_request_create(
+            user=world.leader,
+            group=world.group,
+            room=world.half_a,
+            rule=rule(day, frequency="weekly", count=6),
+        )
+        services.series_confirm(user=world.staff, series=mine)
+        other = services.booking_request_create(
+            user=world.other_leader,
+            group=world.other_group,
+            room=world.hall,
+            rule=rule(day, "10:00", "12:00", frequency="weekly", count=6),
+        )
+        changed = mine.rule.with_changes(start_time=time(9), end_time=time(11))
+        outcomes = _run_together(
+            lambda s=mine, r=changed, d=day: services.series_update(
+                user=world.leader, series=s, from_date=d, rule=r
+            ),
+            lambda s=other: services.series_confirm(user=world.staff, series=s, skip_clashing=True),
+        )
+        assert not [o for o in outcomes if o.startswith("error")], outcomes
+        assert confirmed_overlaps() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_withdraw_does_not_lock_the_center(world, settings):
+    """Only the rows meant are locked: a transaction holding the center row does not block a
+    withdrawal (it used to wait for it, and every other writer of the center with it)."""
+    from centers.models import Center
+
+    settings.BOOKING_LOCK_TIMEOUT_MS = 2000
+    world.kitchen.requires_approval = True
+    world.kitchen.save(update_fields=["requires_approval"])
+    series = services.booking_request_create(
+        user=world.leader, group=world.group, room=world.kitchen, rule=rule(date(2030, 5, 7))
+    )
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold_center() -> None:
+        with transaction.atomic():
+            Center.objects.select_for_update().get(pk=world.center.pk)
+            held.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    holder = threading.Thread(target=hold_center)
+    holder.start()
+    held.wait(timeout=10)
+    try:
+        services.series_withdraw(user=world.leader, series=series, reason="doch nicht")
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    series.refresh_from_db()
+    assert series.status == "withdrawn"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_timeout_is_a_clear_try_again_and_changes_nothing(world, settings):
+    from bookings.locking import BookingBusy
+    from centers.models import Room
+
+    settings.BOOKING_LOCK_TIMEOUT_MS = 300
+    world.kitchen.requires_approval = True
+    world.kitchen.save(update_fields=["requires_approval"])
+    series = services.booking_request_create(
+        user=world.leader, group=world.group, room=world.kitchen, rule=rule(date(2030, 5, 7))
+    )
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold_room() -> None:
+        with transaction.atomic():
+            Room.objects.select_for_update().get(pk=world.kitchen.pk)
+            held.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    holder = threading.Thread(target=hold_room)
+    holder.start()
+    held.wait(timeout=10)
+    try:
+        with pytest.raises(BookingBusy) as busy:
+            services.series_confirm(user=world.staff, series=series)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert "try again" in str(busy.value) or "noch einmal" in str(busy.value)
+    assert series.occurrences.get().state == OccurrenceState.REQUESTED

@@ -101,9 +101,10 @@ def test_leader_requests_a_series_picks_an_alternative_and_manages_dates(
     page.goto(f"/me/series/{scene['cafe_series'].pk}/")
     first_date = page.locator(".series-date").first
     expect(first_date.locator(".badge-confirmed")).to_be_visible()
-    first_date.locator("summary").click()
-    first_date.locator("input[name=reason]").fill("Ausflug ins Museum")
-    first_date.locator("button[type=submit]").click()
+    cancel = first_date.locator("details.date-action").first
+    cancel.locator("summary").click()
+    cancel.locator("input[name=reason]").fill("Ausflug ins Museum")
+    cancel.locator("button[type=submit]").click()
     page.wait_for_load_state()
     first_date = page.locator(".series-date").first
     expect(first_date.locator(".badge-cancelled")).to_be_visible()
@@ -111,6 +112,22 @@ def test_leader_requests_a_series_picks_an_alternative_and_manages_dates(
     expect(page.locator(".messages")).to_be_visible()
     screenshot(page, "leader-series")
     assert_accessible(page, "series page")
+
+    # --- take it up again, then move the next date an hour later ---------------------------------
+    first_date.get_by_role("button", name="Diesen Termin wieder aufnehmen").click()
+    page.wait_for_load_state()
+    first_date = page.locator(".series-date").first
+    expect(first_date.locator(".badge-confirmed")).to_be_visible()
+    second_date = page.locator(".series-date").nth(1)
+    move = second_date.locator("details.date-action").nth(1)
+    move.locator("summary").click()
+    move.locator("input[name=start_time]").fill("19:00")
+    move.locator("input[name=end_time]").fill("21:00")
+    move.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    second_date = page.locator(".series-date").nth(1)
+    expect(second_date).to_contain_text("19:00–21:00")
+    expect(second_date.locator(".badge-moved")).to_be_visible()
 
     # --- room occupancy -------------------------------------------------------------------------
     page.goto(f"/me/rooms/{scene['kitchen'].pk}/?view=week&date=2030-02-26")
