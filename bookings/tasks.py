@@ -28,3 +28,11 @@ def feed_tokens_purge() -> int:
     from accounts.tokens import feed_token_purge_expired
 
     return feed_token_purge_expired()
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def mirror_check() -> int:
+    """Compare the django-scheduler mirror with the rows; repair and log drift."""
+    from bookings.jobs import mirror_check as check
+
+    return len(check())

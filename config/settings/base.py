@@ -147,6 +147,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.holidays_apply",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The mirror is synced after every commit; this catches what a crash in between left.
+    "mirror-check": {
+        "task": "bookings.tasks.mirror_check",
+        "schedule": crontab(minute=0, hour=4),
+    },
     "feed-tokens-purge": {
         "task": "bookings.tasks.feed_tokens_purge",
         "schedule": crontab(minute=15, hour=3),
