@@ -35,9 +35,6 @@ LABELS: dict[str, Promise] = {
     "moved": _("Moved"),
     "released": _("Free for walk-in use"),
     "free": _("Free"),
-    "room": _("Room"),
-    "time": _("Time"),
-    "what": _("What"),
     "center_closed": _("The center is closed"),
     "holiday": _("Public holiday"),
     "notice": _("Notice"),
@@ -47,7 +44,6 @@ LABELS: dict[str, Promise] = {
     "today": _("Today"),
     "rest_of_day": _("Rest of today"),
     "scan": _("Scan for this room's week. Group leaders check in here."),
-    "program": _("Today's program"),
 }
 
 

@@ -57,9 +57,9 @@ def bi_page(text: Iterable[tuple[str, str]]) -> SafeString:
         out = []
         for piece in pieces:
             if piece == "p":
-                out.append(format_html("<span data-page-number>1</span>"))
+                out.append(SafeString("<span data-page-number>1</span>"))
             elif piece == "n":
-                out.append(format_html("<span data-page-count>1</span>"))
+                out.append(SafeString("<span data-page-count>1</span>"))
             else:
                 out.append(format_html("{}", piece))
         return SafeString("".join(out))
