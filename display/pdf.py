@@ -58,6 +58,34 @@ def _cell(day: WeekDay, font: str, bold: str) -> str:
     return "<br/>".join(parts)
 
 
+def _table(
+    days: list[WeekDay], size: float, width: float, heights: list[float] | None = None
+) -> Table:
+    regular, bold = fonts()
+    text = ParagraphStyle("cell", fontName=regular, fontSize=size, leading=size * 1.3)
+    head = ParagraphStyle("head", parent=text, fontName=bold)
+    rows = [
+        [
+            Paragraph(escape(printable(_day_label(d.day), bold)), head),
+            Paragraph(_cell(d, regular, bold), text),
+        ]
+        for d in days
+    ]
+    table = Table(rows, colWidths=[45 * mm, width - 45 * mm], rowHeights=heights)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#555555")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
 def render(*, room: Room, monday: date, days: list[WeekDay]) -> bytes:
     """The PDF bytes: heading, the week's table shrunk to fit, the QR code with its address."""
     regular, bold = fonts()
@@ -102,30 +130,15 @@ def render(*, room: Room, monday: date, days: list[WeekDay]) -> bytes:
     available_w = width - 2 * MARGIN
     available_h = table_top - MARGIN - 12
     for size in FONT_SIZES:
-        text = ParagraphStyle("cell", fontName=regular, fontSize=size, leading=size * 1.3)
-        head = ParagraphStyle("head", parent=text, fontName=bold)
-        rows = [
-            [
-                Paragraph(escape(printable(_day_label(d.day), bold)), head),
-                Paragraph(_cell(d, regular, bold), text),
-            ]
-            for d in days
-        ]
-        table = Table(rows, colWidths=[45 * mm, available_w - 45 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#555555")),
-                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 4),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
-        )
+        table = _table(days, size, available_w)
         _w, needed = table.wrapOn(canvas, available_w, available_h)
         if needed <= available_h:
             break
+    if needed < available_h:
+        # A sign on a door should fill its page: spread the spare height over the days.
+        spare = (available_h - needed) / len(days)
+        table = _table(days, size, available_w, [h + spare for h in table._rowHeights])
+        _w, needed = table.wrapOn(canvas, available_w, available_h)
     shown = table
     if needed > available_h:
         shown = table.split(available_w, available_h)[0]

@@ -81,25 +81,34 @@
     each("[data-page-number]", function (el) { el.textContent = String(n + 1); });
     each("[data-page-count]", function (el) { el.textContent = String(pages.length); });
   }
+  function allFit(list) {
+    for (var i = 0; i < list.length; i++) { if (!fits(list[i])) { return false; } }
+    return true;
+  }
+  // Pages are filled by revealing one date at a time: a date joins the page only if it and
+  // every date already on it still fit (sections shrink as others grow). Once a date of a
+  // section does not fit, the rest of that section waits for a later page, in order.
   function paginate() {
     var all = items();
     var remaining = all;
     pages = [];
     for (var guard = 0; remaining.length && guard < 100; guard++) {
-      all.forEach(function (item) { item.hidden = remaining.indexOf(item) === -1; });
-      updateSections();
+      all.forEach(function (item) { item.hidden = true; });
       var page = [];
       var rest = [];
       var full = [];
       remaining.forEach(function (item) {
         var section = item.closest("[data-section]") || root;
-        // Once an item of a section does not fit, the rest of that section waits its turn.
-        if (full.indexOf(section) === -1 && (page.length === 0 || fits(item))) {
-          page.push(item);
-        } else {
-          if (full.indexOf(section) === -1) { full.push(section); }
+        if (full.indexOf(section) !== -1) { rest.push(item); return; }
+        item.hidden = false;
+        updateSections();
+        if (page.length && !allFit(page.concat([item]))) {
           item.hidden = true;
+          updateSections();
+          full.push(section);
           rest.push(item);
+        } else {
+          page.push(item);
         }
       });
       pages.push(page);
@@ -130,11 +139,20 @@
     body.addEventListener(name, offline);
   });
 
+  // Lay the pages out again whenever the space for them changes (window, fonts, a new swap).
   var resizing = null;
-  window.addEventListener("resize", function () {
+  var lastSize = "";
+  function relayout() {
     clearTimeout(resizing);
-    resizing = setTimeout(paginate, 200);
-  });
+    resizing = setTimeout(function () {
+      var box = container();
+      var size = box ? box.clientWidth + "x" + box.clientHeight : "";
+      if (size !== lastSize) { lastSize = size; paginate(); }
+    }, 100);
+  }
+  window.addEventListener("resize", relayout);
+  if (window.ResizeObserver) { new ResizeObserver(relayout).observe(root); }
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(paginate); }
   setInterval(tick, 5000);
   setInterval(function () { if (pages.length > 1) { show((current + 1) % pages.length); } }, pageSeconds * 1000);
   tick();

@@ -73,16 +73,16 @@ def cancel(user: User, occurrence: Occurrence, reason: str = "Krankheit") -> Non
         plan_changed([center_id])
 
 
-@pytest.fixture(autouse=True)
-def _fresh_stamps() -> Iterator[None]:
+@pytest.fixture(name="fresh_stamps", autouse=True)
+def fresh_stamps_fixture() -> Iterator[None]:
     # A rolled-back test database hands out the same ids and versions again.
     stamps.forget()
     yield
     stamps.forget()
 
 
-@pytest.fixture
-def clock() -> Iterator[Callable[..., datetime]]:
+@pytest.fixture(name="clock")
+def clock_fixture() -> Iterator[Callable[..., datetime]]:
     traveller: list = []
 
     def move(hour: int, minute: int = 0, day: date = DAY, tick: bool = False) -> datetime:
@@ -101,8 +101,8 @@ def clock() -> Iterator[Callable[..., datetime]]:
         traveller.pop().stop()
 
 
-@pytest.fixture
-def house(make_user, make_center, make_room, make_group, clock) -> House:
+@pytest.fixture(name="house")
+def house_fixture(make_user, make_center, make_room, make_group, clock) -> House:
     clock(12, day=DAY - timedelta(days=1))
     center = make_center(name="Begegnungszentrum am Brunnenplatz", slug="brunnenplatz")
     staff = make_user(username="anna", password=DEMO_PASSWORD)
