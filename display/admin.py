@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import DisplaySettings, NoShow
@@ -14,6 +15,8 @@ class DisplaySettingsAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         # The screens render anew only when the version moves.
         obj.version = (obj.version or 0) + 1
+        if obj.check_in and obj.check_in_since is None:
+            obj.check_in_since = timezone.now()  # dates that started before are no no-shows
         super().save_model(request, obj, form, change)
 
 

@@ -261,3 +261,34 @@ def test_a_leader_checks_in_from_the_qr_code_in_two_taps(
     attendance.refresh_from_db()
     assert attendance.participants == 9 and attendance.checked_in_by == house.cook
     assert at(house.center, 10) > attendance.checked_in_at
+
+
+def test_staff_pages_with_the_screens_parts_pass_axe(page, house, clock, login, assert_accessible):
+    from display.services import display_settings_update, no_shows_note
+
+    clock(8, tick=True)
+    display_settings_update(
+        user=house.staff,
+        center=house.center,
+        notice="",
+        language="de+en",
+        check_in=True,
+        release_no_shows=True,
+    )
+    clock(10, 40, tick=True)
+    no_shows_note()
+    login(page, "anna")
+    page.goto("/staff/brunnenplatz/display/")
+    page.get_by_label("Hinweis auf den Bildschirmen").fill("Heute Kuchenbasar im Foyer!")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator(".messages")).to_contain_text("Gespeichert")
+    assert_accessible(page, "screen settings")
+    page.get_by_label("Gruppen melden sich an der Tür an").uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page, "screen settings with an error")
+    page.goto("/staff/brunnenplatz/board/")
+    expect(page.locator(".missing-check-ins")).to_contain_text("Kochgruppe Zukunft")
+    expect(page.locator(".missing-check-ins")).to_contain_text("freigegeben")
+    assert_accessible(page, "board with missing check-ins")
+    shoot(page, "display-staff-board")
