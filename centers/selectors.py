@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from bookings.models import Occurrence
+from bookings.models import Occurrence, OccurrenceState
 from groups.selectors import public_occurrences
 
 from .holidays import public_holidays
@@ -117,3 +117,56 @@ def center_page(*, slug: str, now: datetime, language: str) -> CenterPage:
         closures=closures,
         holidays=list(holidays.items()),
     )
+
+
+@dataclass
+class RoomPage:
+    room: Room
+    week: list[ProgramDay]
+
+
+def room_page(*, slug: str, room_id: int, now: datetime) -> RoomPage:
+    """A room with its next seven days. Public groups' dates by name; dates of internal groups
+    only as "booked" (the template shows no name when the group is not public)."""
+    try:
+        room = (
+            Room.objects.select_related("center", "parent")
+            .prefetch_related("equipment")
+            .get(pk=room_id, center__slug=slug)
+        )
+    except Room.DoesNotExist as missing:
+        raise Http404 from missing
+    tz = room.center.tz
+    today = now.astimezone(tz).date()
+    week_start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    week_end = week_start + timedelta(days=WEEK_DAYS)
+    internal = Occurrence.objects.filter(
+        state=OccurrenceState.CONFIRMED, series__group__is_public=False
+    )
+    dates = (
+        (public_occurrences() | internal)
+        .filter(room=room, starts_at__gte=week_start, starts_at__lt=week_end)
+        .select_related("series__group")
+        .order_by("starts_at", "pk")
+    )
+    closures = list(
+        Closure.objects.filter(center=room.center, ends_at__gt=week_start, starts_at__lt=week_end)
+        .filter(Q(room__isnull=True) | Q(room=room))
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    week = [ProgramDay(day=today + timedelta(days=n)) for n in range(WEEK_DAYS)]
+    by_day = {d.day: d for d in week}
+    for occurrence in dates:
+        local_day = occurrence.starts_at.astimezone(tz).date()
+        if local_day in by_day:
+            by_day[local_day].dates.append(occurrence)
+    for program_day in week:
+        program_day.closures = [
+            c
+            for c in closures
+            if c.starts_at.astimezone(tz).date()
+            <= program_day.day
+            <= (c.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+        ]
+    return RoomPage(room=room, week=week)

@@ -54,6 +54,12 @@ def center_program(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def room_detail(request: HttpRequest, slug: str, room_id: int) -> HttpResponse:
+    """A room's public page: what it offers and its week. Door signs' QR codes lead here."""
+    page = selectors.room_page(slug=slug, room_id=room_id, now=timezone.now())
+    return render(request, "centers/room.html", {"page": page, "center": page.room.center})
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 

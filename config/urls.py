@@ -31,6 +31,8 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("feeds/", include("calendars.urls")),
     path("me/", include("portal.urls")),
+    path("display/", include("display.urls")),
+    path("staff/<slug:slug>/display/", include("display.urls_staff")),
     path("staff/", include("console.urls")),
     path("profile/", include("accounts.urls")),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "console",
     "portal",
     "attendance",
+    "display",
     "notifications",
 ]
 
@@ -156,6 +157,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.feed_tokens_purge",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Dates nobody checked in for (centers whose groups check in at the door only).
+    "no-shows-note": {
+        "task": "display.tasks.no_shows_note",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Renders only feeds whose data changed; with the Redis cache the web processes share them.
     "feeds-warm": {
         "task": "calendars.tasks.feeds_warm",
@@ -202,6 +209,10 @@ STORAGES = {
 # Open-ended series are materialised this many months ahead; a periodic job extends them.
 BOOKING_HORIZON_MONTHS = env("BOOKING_HORIZON_MONTHS")
 SCHEDULER_PREVIOUS_OCCURRENCE = None
+# Foyer screens and door signs ask "anything new?" this often (a 304 when nothing is), and turn
+# to their next page this often when the day does not fit on one screen.
+DISPLAY_POLL_SECONDS = env.int("DISPLAY_POLL_SECONDS", default=30)
+DISPLAY_PAGE_SECONDS = env.int("DISPLAY_PAGE_SECONDS", default=12)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
