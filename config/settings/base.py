@@ -16,6 +16,7 @@ env = environ.Env(
     DEFAULT_FROM_EMAIL=(str, "Treffpunkt <treffpunkt@localhost>"),
     SITE_URL=(str, "http://127.0.0.1:8000"),
     BOOKING_HORIZON_MONTHS=(int, 12),
+    BOOKING_LOCK_TIMEOUT_MS=(int, 5000),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -208,6 +209,8 @@ STORAGES = {
 # --- Treffpunkt -------------------------------------------------------------------------------
 # Open-ended series are materialised this many months ahead; a periodic job extends them.
 BOOKING_HORIZON_MONTHS = env("BOOKING_HORIZON_MONTHS")
+# PostgreSQL: a booking waits this long for another's room or row locks, then says "try again".
+BOOKING_LOCK_TIMEOUT_MS = env("BOOKING_LOCK_TIMEOUT_MS")
 SCHEDULER_PREVIOUS_OCCURRENCE = None
 # Foyer screens and door signs ask "anything new?" this often (a 304 when nothing is), and turn
 # to their next page this often when the day does not fit on one screen.
