@@ -212,3 +212,44 @@ def test_the_closures_page_lists_coming_holidays(staff_client, world):
     )
     assert date(2030, 5, 1) in page.holidays
     assert staff_client.get(_url(world, "closures")).status_code == 200
+
+
+def test_staff_shorten_a_closure_and_its_dates_come_back(staff_client, world):
+    staff_client.post(_url(world, "closures"), _closure_data(world, confirmed="1"))
+    closure = Closure.objects.get(reason="Winterpause")
+    url = reverse("staff:closure_edit", kwargs={"slug": world.center.slug, "pk": closure.pk})
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"].initial["last_day"] == date(2030, 2, 17)
+    shorter = _closure_data(world, first_day="2030-02-13", version=closure.version)
+    preview = staff_client.post(url, shorter)
+    assert preview.status_code == 200
+    released = preview.context["preview"]["released"]
+    assert {o.series_id for o in released} == {world.confirmed.pk, world.request.pk}
+    assert Closure.objects.get(pk=closure.pk).starts_at.day == 10  # nothing saved yet
+    assert world.dates(world.confirmed)[1].state == OccurrenceState.CANCELLED
+    response = staff_client.post(url, {**shorter, "confirmed": "1"})
+    assert response.status_code == 302
+    assert world.dates(world.confirmed)[1].state == OccurrenceState.CONFIRMED
+    # The Sprachcafé's date was only requested: it waits for staff again.
+    assert world.dates(world.request)[1].state == OccurrenceState.REQUESTED
+    # Saving again from the old page (old version) changes nothing.
+    response = staff_client.post(
+        url, {**_closure_data(world, version=closure.version), "confirmed": "1"}, follow=True
+    )
+    assert world.dates(world.confirmed)[1].state == OccurrenceState.CONFIRMED
+    assert "Jemand anderes hat das geändert" in response.content.decode()
+
+
+def test_staff_remove_a_closure_and_its_dates_come_back(staff_client, world):
+    staff_client.post(_url(world, "closures"), _closure_data(world, confirmed="1"))
+    closure = Closure.objects.get(reason="Winterpause")
+    url = reverse("staff:closure_delete", kwargs={"slug": world.center.slug, "pk": closure.pk})
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert len(page.context["back"]) == 2
+    assert Closure.objects.filter(pk=closure.pk).exists()  # asking changes nothing
+    response = staff_client.post(url, {"version": closure.version})
+    assert response.status_code == 302
+    assert not Closure.objects.filter(pk=closure.pk).exists()
+    assert world.dates(world.confirmed)[1].state == OccurrenceState.CONFIRMED
