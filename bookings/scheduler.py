@@ -231,6 +231,10 @@ def drift(series: Series, start: datetime, end: datetime) -> set[tuple]:
     end = _checked_until(series, end)
     if end <= start:
         return set()
+    # django-scheduler expands a rule in the time zone of the window it is asked for: ask in
+    # the center's zone, so that 18:00 stays 18:00 across DST (as recurrence.py expands it).
+    tz = series.group.center.tz
+    start, end = start.astimezone(tz), end.astimezone(tz)
     rows = list(series.occurrences.filter(starts_at__lt=end, ends_at__gt=start))
     live_rows = {(r.starts_at, r.ends_at) for r in rows if r.state not in _DEAD_STATES}
     dead_rows = {(r.starts_at, r.ends_at) for r in rows if r.state in _DEAD_STATES}

@@ -448,3 +448,13 @@ def test_the_mirror_follows_the_holidays_job_and_the_check_repairs_drift(world):
     series.refresh_from_db()
     assert scheduler.drift(series, *window) == set()
     assert mirror_check() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mirror_check_reads_across_dst_like_the_rows(world):
+    """A window given in UTC must not make django-scheduler expand the rule in UTC."""
+    series = _book(world, start=date(2030, 3, 4), frequency="weekly", until=date(2030, 4, 29))
+    series.refresh_from_db()
+    window = (datetime(2030, 3, 1, tzinfo=UTC), datetime(2030, 5, 31, tzinfo=UTC))
+    assert scheduler.drift(series, *window) == set()
+    assert scheduler.mirror_check(start=window[0], end=window[1]) == {}
