@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.utils.translation import override
 
 from centers.holidays import public_holidays
@@ -81,7 +82,7 @@ def _cancel_holidays(*, series_id: int, ids: list[int], holidays: dict, tz) -> i
                 cause=Cause.HOLIDAY,
             )
         if rows:
-            transitions.touch([series_id], user=None, reason=_("public holiday (automatic)"))
+            transitions.touch([series_id], user=None, reason=N_("public holiday (automatic)"))
             enqueue(
                 event="date_cancelled",
                 series_id=series_id,

@@ -64,6 +64,12 @@ def _history_type(record: object) -> str:
     return str(_HISTORY_ACTIONS.get(record.history_type, ""))
 
 
+def _why(reason: str | None) -> str:
+    """A history reason as people read it: reasons the engine writes itself are stored as
+    msgids ("moved", "confirmed automatically") and translated here; people's words stay."""
+    return _(reason) if reason else ""
+
+
 def series_history(series: Series, limit: int | None = None) -> list[HistoryEntry]:
     """History of the series and its dates, newest first (two queries, however long)."""
     tz = series.group.center.tz
@@ -83,7 +89,7 @@ def series_history(series: Series, limit: int | None = None) -> list[HistoryEntr
             who=r.history_user,
             what=_("Series %(action)s: %(state)s")
             % {"action": _history_type(r), "state": r.get_status_display()},
-            why=r.history_change_reason or "",
+            why=_why(r.history_change_reason),
         )
         for r in series_records
     )
@@ -97,7 +103,7 @@ def series_history(series: Series, limit: int | None = None) -> list[HistoryEntr
                 "action": _history_type(r),
                 "state": r.get_state_display(),
             },
-            why=r.history_change_reason or r.reason or "",
+            why=_why(r.history_change_reason) or r.reason or "",
             occurrence_id=r.id,
         )
         for r in date_records

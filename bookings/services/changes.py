@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from accounts.models import User
 from centers.models import Room
@@ -88,7 +89,7 @@ def occurrence_move(
         room=new_room,
         starts_at=new_start,
         ends_at=new_end,
-        reason=_reason(reason, required=False) or _("moved"),
+        reason=_reason(reason, required=False),
         by_staff=is_staff,
         expected_version=expected_version,
     )
@@ -116,13 +117,15 @@ def _move(
     row = _check_row(locked.rows[0] if locked.rows else None, expected_version)
     tz = row.series.group.center.tz
     was_confirmed = row.state == OccurrenceState.CONFIRMED
+    # The group's or staff's words go into the e-mail; the history says "moved" without them.
+    history = reason or N_("moved")
     report = transitions.move(
         user=user,
         row=row,
         room=room,
         starts_at=starts_at,
         ends_at=ends_at,
-        reason=reason,
+        reason=history,
         keep_confirmed=was_confirmed and by_staff,
         tz=tz,
     )
@@ -131,12 +134,12 @@ def _move(
         transitions.confirm(
             user=user,
             rows=[row],
-            reason=_("confirmed automatically"),
+            reason=N_("confirmed automatically"),
             tz=tz,
             skip_clashing=True,
             reports={row.pk: report},
         )
-    transitions.touch([row.series_id], user=user, reason=reason)
+    transitions.touch([row.series_id], user=user, reason=history)
     enqueue(
         event="date_moved",
         series_id=row.series_id,
@@ -231,7 +234,7 @@ def occurrence_reinstate(
     return _reinstate(
         user=user,
         occurrence_id=occurrence.pk,
-        reason=_reason(reason, required=False) or _("takes place again"),
+        reason=_reason(reason, required=False),
         expected_version=expected_version,
         by_staff=is_staff,
     )
@@ -258,17 +261,18 @@ def _reinstate(
         raise ValidationError({"occurrence": str(Messages.LEADER_REINSTATES_OWN_ONLY)})
     series = locked.series[0]
     approved = series.status in (SeriesStatus.CONFIRMED, SeriesStatus.PARTLY_CONFIRMED)
+    history = reason or N_("takes place again")
     result = transitions.reinstate(
         user=user,
         rows=[row],
-        reason=reason,
+        reason=history,
         tz=series.group.center.tz,
         approved={series.pk: approved},
     )
     if result.refused:
         reasons = "; ".join(result.refused[row.pk])
         raise ValidationError({"occurrence": str(Messages.NOT_REINSTATABLE) % {"reasons": reasons}})
-    transitions.touch([series.pk], user=user, reason=reason)
+    transitions.touch([series.pk], user=user, reason=history)
     if row.state == OccurrenceState.CONFIRMED:
         enqueue(
             event="request_confirmed",

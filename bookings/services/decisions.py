@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from accounts.models import User
 from notifications.outbox import enqueue
@@ -95,7 +95,7 @@ def _confirm(
     result = transitions.confirm(
         user=user,
         rows=mine,
-        reason=note or _("confirmed"),
+        reason=note or N_("confirmed"),
         tz=tz,
         skip_clashing=skip_clashing,
         competitors=[r for r in locked.rows if r.pk in competitor_ids],

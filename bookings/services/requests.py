@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from accounts.models import User
 from centers.models import Center, Equipment, Room
@@ -45,7 +45,8 @@ RULE_FIELDS = (
     "extra_dates",
 )
 CLOSED_STATES = (SeriesStatus.WITHDRAWN, SeriesStatus.DECLINED)
-REQUESTED_NOTE = gettext_lazy("requested")
+# History reasons the engine writes itself are stored as msgids and translated when shown.
+REQUESTED_NOTE = N_("requested")
 
 
 def set_rule(series: Series, rule: RecurrenceRule) -> None:
@@ -256,7 +257,7 @@ def _create(
         raise ValidationError(refused)
     if all(item.is_skipped for item in planned):
         raise ValidationError({"start_date": _no_date_left(planned)})
-    reason = str(REQUESTED_NOTE)
+    reason = REQUESTED_NOTE
     series = Series(
         group=group,
         room=room,
@@ -276,7 +277,7 @@ def _create(
     result = transitions.confirm(
         user=user,
         rows=fine,
-        reason=_("confirmed automatically"),
+        reason=N_("confirmed automatically"),
         tz=group.center.tz,
         skip_clashing=True,
         reports={r.pk: p.report for r, p in zip(rows, planned, strict=True) if r in fine},
@@ -332,7 +333,7 @@ def _materialise(*, series: Series, through: date, user: User | None, reason: st
     transitions.confirm(
         user=user,
         rows=fine,
-        reason=_("confirmed automatically"),
+        reason=N_("confirmed automatically"),
         tz=center.tz,
         skip_clashing=True,
     )
@@ -372,7 +373,7 @@ def _extend_one(*, series_id: int, through: date) -> int:
     series = locked.series[0]
     if series.materialised_until and series.materialised_until >= through:
         return 0  # a parallel run did it while we waited for the lock
-    reason = _("dates added")
+    reason = N_("dates added")
     created = _materialise(series=series, through=through, user=None, reason=reason)
     series.materialised_until = through
     series.save(update_fields=["materialised_until"])

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from accounts.models import User
 from centers.models import Closure
@@ -220,7 +221,7 @@ def _update(
     transitions.confirm(
         user=user,
         rows=to_confirm + fine,
-        reason=_("confirmed automatically"),
+        reason=N_("confirmed automatically"),
         tz=tz,
         skip_clashing=True,
     )
@@ -301,7 +302,7 @@ def _delete(*, series_id: int, user: User) -> None:
     blocks.remove(locked.rows)
     event = series.event
     center_id = series.group.center_id
-    mark(series, user=user, reason=_("deleted"))
+    mark(series, user=user, reason=N_("deleted"))
     series.delete()
     if event is not None:
         event.occurrence_set.all().delete()

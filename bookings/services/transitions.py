@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
@@ -195,7 +196,7 @@ def confirm(
         winners,
         ["state", "reason", "cause", "closure", "prior_state", *extra_fields],
         user=user,
-        reason=reason or _("confirmed"),
+        reason=reason or N_("confirmed"),
     )
     blocks.write(winners, tz=tz)
     result.confirmed = winners
@@ -417,7 +418,7 @@ def refresh_status(series_ids: Iterable[int], *, user: User | None, reason: str 
         )
         if status != series.status:
             series.status = status
-            mark(series, user=user, reason=reason or status)
+            mark(series, user=user, reason=reason)
             series.save(update_fields=["status", "updated_at"])
 
 

@@ -58,3 +58,27 @@ def test_changes_since_lists_what_happened_after_a_moment(world):
     assert [(e.who, e.why) for e in changes] == [(world.staff, "Wasserschaden")]
     assert selectors.changes_since(series, datetime.now(tz=world.center.tz)) == []
     assert first.__class__.objects.get(pk=first.pk).state == OccurrenceState.CANCELLED
+
+
+def test_history_reads_in_the_readers_language_without_raw_values(world):
+    from django.utils import translation
+
+    world.kitchen.requires_approval = True
+    world.kitchen.save(update_fields=["requires_approval"])
+    with translation.override("de"):  # the leader writes in German
+        series = services.booking_request_create(
+            user=world.leader,
+            group=world.group,
+            room=world.kitchen,
+            rule=rule(date(2030, 1, 7), frequency="weekly", count=2),
+        )
+        first = series.occurrences.order_by("starts_at").first()
+        services.occurrence_move(user=world.leader, occurrence=first, starts_at=first.starts_at)
+        services.occurrences_confirm(user=world.staff, occurrences=[series.occurrences.last()])
+    with translation.override("en"):
+        entries = selectors.series_history(series)
+    words = " ".join(f"{e.what} {e.why}" for e in entries)
+    assert "requested" in words and "moved" in words
+    for german in ("angefragt", "verlegt", "bestätigt"):
+        assert german not in words
+    assert "partly_confirmed" not in words and "pending" not in words
