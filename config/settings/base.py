@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "console",
     "portal",
     "attendance",
+    "reports",
     "notifications",
 ]
 
