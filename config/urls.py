@@ -32,6 +32,8 @@ urlpatterns = [
     path("feeds/", include("calendars.urls")),
     path("me/", include("portal.urls")),
     path("staff/", include("console.urls")),
+    path("attendance/", include("attendance.urls")),
+    path("", include("reports.urls")),
     path("profile/", include("accounts.urls")),
 ]
 

@@ -1,0 +1,61 @@
+"""Reads of the report pages: a report for a scope and period, its charts, and what the
+reports landing page lists for a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from centers.models import Center
+from centers.permissions import managed_centers
+from groups.models import Organisation
+
+from . import charts as chart_module
+from .figures import compute
+from .period import Period
+from .permissions import coordinated_organisations
+from .scope import Scope
+from .tables import Report, build
+
+
+def report(scope: Scope, period: Period, *, now: datetime | None = None) -> Report:
+    return build(compute(scope, period, now=now))
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    chart: chart_module.Chart
+    svg: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+def rendered_charts(report: Report) -> list[RenderedChart]:
+    """The report's charts with data, as inline SVG with their numbers for screen readers."""
+    rendered = []
+    for chart in chart_module.charts_for(report):
+        if chart.empty:
+            continue
+        header, rows = chart.table()
+        rendered.append(RenderedChart(chart, chart_module.svg(chart), header, rows))
+    return rendered
+
+
+@dataclass(frozen=True)
+class Landing:
+    centers: QuerySet[Center]
+    organisations: QuerySet[Organisation]
+
+    @property
+    def empty(self) -> bool:
+        return not self.centers and not self.organisations
+
+
+def landing(user: User) -> Landing:
+    return Landing(
+        centers=managed_centers(user).order_by("name"),
+        organisations=coordinated_organisations(user).order_by("name"),
+    )
