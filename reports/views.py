@@ -190,11 +190,10 @@ def missing_counts(request: HttpRequest, center: Center) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest, center: Center) -> HttpResponse:
     formset = CategoryFormSet(request.POST or None, center=center)
-    if request.method == "POST":
-        if formset.is_valid():
-            formset.save()
-            messages.success(request, _("Saved the categories."))
-            return redirect("reports:categories", slug=center.slug)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Saved the categories."))
+        return redirect("reports:categories", slug=center.slug)
     return render(
         request,
         "reports/categories.html",
