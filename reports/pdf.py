@@ -34,7 +34,7 @@ from console.weekly_pdf import fonts, printable
 
 from . import charts as chart_module
 from .exports import exported
-from .formatting import display, is_number
+from .formatting import display, is_number, is_suppressed
 from .tables import Report, Table
 
 MARGIN = 18 * mm
@@ -51,7 +51,13 @@ class _Styles:
         self.title = ParagraphStyle("title", fontName=self.bold, fontSize=24, leading=30)
         self.subtitle = ParagraphStyle("subtitle", fontName=self.regular, fontSize=14, leading=20)
         self.h2 = ParagraphStyle(
-            "h2", fontName=self.bold, fontSize=13, leading=17, spaceBefore=8, spaceAfter=4
+            "h2",
+            fontName=self.bold,
+            fontSize=13,
+            leading=17,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
         )
         self.body = ParagraphStyle("body", fontName=self.regular, fontSize=9.5, leading=13)
         self.note = ParagraphStyle(
@@ -62,10 +68,26 @@ class _Styles:
             textColor=colors.HexColor("#4a4a4a"),
         )
         self.cell = ParagraphStyle("cell", fontName=self.regular, fontSize=8, leading=10)
-        self.head = ParagraphStyle("head", fontName=self.bold, fontSize=8, leading=10)
+        self.head = ParagraphStyle("head", fontName=self.bold, fontSize=7, leading=9)
 
     def text(self, value: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(_escape(printable(value, style.fontName)), style)
+
+
+def _widths(table: Table) -> list[float]:
+    """Numbers get narrow columns, text shares the rest; labels such as "Declined: another
+    booking was confirmed" stay on one line."""
+    count = len(table.columns)
+    numeric = [
+        n > 0 and all(is_number(r[n]) or is_suppressed(r[n]) or r[n] is None for r in table.rows)
+        for n in range(count)
+    ]
+    if count <= 4:
+        first = WIDTH * 0.55
+        return [first] + [(WIDTH - first) / (count - 1)] * (count - 1)
+    number_width = min(18 * mm, WIDTH * 0.6 / max(1, sum(numeric)))
+    text_width = (WIDTH - number_width * sum(numeric)) / max(1, count - sum(numeric))
+    return [number_width if is_numeric else text_width for is_numeric in numeric]
 
 
 def _table(table: Table, s: _Styles) -> list[Any]:
@@ -73,17 +95,16 @@ def _table(table: Table, s: _Styles) -> list[Any]:
     body = []
     for row in table.rows:
         body.append(
-            [display(cell) if is_number(cell) else s.text(display(cell), s.cell) for cell in row]
+            [
+                # Numbers and "< 3" as plain strings: a Paragraph would draw "< 3" as two
+                # fragments, and text extraction (screen readers, pdftotext) would read "<3".
+                display(cell)
+                if is_number(cell) or is_suppressed(cell)
+                else s.text(display(cell), s.cell)
+                for cell in row
+            ]
         )
-    widths = None
-    if len(table.columns) <= 4:
-        # Labels such as "Declined: another booking was confirmed" stay on one line.
-        first = WIDTH * 0.55
-        rest = (WIDTH - first) / (len(table.columns) - 1)
-        widths = [first] + [rest] * (len(table.columns) - 1)
-    elif len(table.columns) > 8:
-        first = 28 * mm
-        widths = [first] + [(WIDTH - first) / (len(table.columns) - 1)] * (len(table.columns) - 1)
+    widths = _widths(table)
     grid = LongTable([header, *body], repeatRows=1, colWidths=widths, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), s.regular, 8),
@@ -91,10 +112,12 @@ def _table(table: Table, s: _Styles) -> list[Any]:
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for column in range(1, len(table.columns)):
-        if any(is_number(row[column]) for row in table.rows):
+        if any(is_number(row[column]) or is_suppressed(row[column]) for row in table.rows):
             style.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
     grid.setStyle(TableStyle(style))
     parts: list[Any] = [s.text(table.title, s.h2), grid]
