@@ -136,6 +136,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.reminders_send",
         "schedule": crontab(minute=0, hour=8),
     },
+    "attendance-reminders-send": {
+        "task": "attendance.tasks.attendance_reminders_send",
+        "schedule": crontab(minute=30, hour=8),
+    },
     "digests-send": {
         "task": "notifications.tasks.digests_send",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
