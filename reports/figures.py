@@ -26,6 +26,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -39,15 +40,14 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import (
     Cast,
-    ExtractHour,
     ExtractIsoWeekDay,
-    ExtractMinute,
     TruncMonth,
+    TruncTime,
 )
 from django.utils import timezone
 
 from attendance.models import BreakdownCategory
-from bookings.models import Cause, Occurrence, OccurrenceState, SeriesStatus
+from bookings.models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from centers.holidays import public_holidays
 from centers.models import Closure, OpeningHours, Room
 
@@ -149,6 +149,7 @@ class Figures:
     other_room: int = 0
     other_time: int = 0
     trend: list[TrendRow] = field(default_factory=list)
+    room_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def cancelled_total(self) -> Outcome:
@@ -193,39 +194,77 @@ def _in(period_dates: QuerySet[Occurrence], start: datetime, end: datetime) -> Q
     return period_dates.filter(starts_at__gte=start, starts_at__lt=end)
 
 
+# The keys the one big query groups by: enough to derive every table of the period.
+CUBE_KEYS = (
+    "state",
+    "why",
+    "started",
+    "room",
+    "series",
+    "weekday",
+    "start",
+    "end",
+    "other_room",
+    "other_time",
+)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Figures:
+    """All figures of a period: one grouped query over the period's dates (a "cube" by state,
+    cause, room, series, month and local time of week), one for the year before, and a few
+    small ones (categories, names, rooms, opening hours, closures). Python adds up the rest."""
     now = now or timezone.now()
     tz = scope.tz
     start, end = period.bounds(tz)
     figures = Figures(scope=scope, period=period, now=now)
+    figures.categories = list(
+        BreakdownCategory.objects.filter(center__in=scope.centers()).order_by(
+            "center", "position", "pk"
+        )
+    )
     dates = _in(scope.dates(), start, end)
-    held = Q(state=CONFIRMED, starts_at__lte=now)
-
-    _outcomes(figures, dates, now)
-    _attendance(figures, dates.filter(held))
-    figures.groups = _groups(dates, held)
-    _rooms(figures, dates, held, start, end)
-    _heatmap(figures, dates.filter(state=CONFIRMED))
-    _unmet(figures, dates)
-    _trend(figures, scope, held)
+    cube = list(
+        dates.annotate(
+            why=effective_cause(),
+            started=_flag(Q(starts_at__lte=now)),
+            weekday=ExtractIsoWeekDay("starts_at", tzinfo=tz),
+            start=TruncTime("starts_at", tzinfo=tz),
+            end=TruncTime("ends_at", tzinfo=tz),
+            other_room=_flag(~Q(room=F("series__room"))),
+            other_time=_flag(~Q(starts_at=F("original_start"))),
+        )
+        .values(*CUBE_KEYS)
+        .annotate(
+            n=Count("pk"),
+            duration=Sum(DURATION),
+            people=Sum("attendance__participants"),
+            counted=Count("attendance__participants"),
+            volunteer=Sum("attendance__volunteer_hours"),
+        )
+        .order_by()
+    )
+    _outcomes(figures, cube)
+    _attendance(figures, cube, dates.filter(state=CONFIRMED, starts_at__lte=now))
+    figures.groups = _groups(cube)
+    _rooms(figures, cube, start, end)
+    _heatmap(figures, cube)
+    _unmet(figures, cube)
+    _trend(figures, cube)
     return figures
 
 
-def _outcomes(figures: Figures, dates: QuerySet, now: datetime) -> None:
-    rows = (
-        dates.annotate(
-            why=effective_cause(),
-            started=Case(
-                When(starts_at__lte=now, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .values("state", "why", "started")
-        .annotate(n=Count("pk"), duration=Sum(DURATION))
-        .order_by()
-    )
-    for row in rows:
+def _held(row: dict) -> bool:
+    return row["state"] == CONFIRMED and row["started"]
+
+
+def _outcomes(figures: Figures, cube: list[dict]) -> None:
+    for row in cube:
         state, n, duration = row["state"], row["n"], row["duration"]
         if state == CONFIRMED:
             (figures.held if row["started"] else figures.upcoming).add(n, duration)
@@ -237,81 +276,88 @@ def _outcomes(figures: Figures, dates: QuerySet, now: datetime) -> None:
             (figures.undecided if row["started"] else figures.waiting).add(n, duration)
 
 
-def _attendance(figures: Figures, held: QuerySet) -> None:
-    figures.categories = list(
-        BreakdownCategory.objects.filter(center__in=figures.scope.centers()).order_by(
-            "center", "position", "pk"
-        )
-    )
-    per_category = {
-        c.key: Sum(Cast(KeyTextTransform(c.key, "attendance__breakdown"), IntegerField()))
-        for c in figures.categories
-    }
+def _attendance(figures: Figures, cube: list[dict], held: QuerySet) -> None:
+    volunteer = Decimal(0)
+    for row in cube:
+        if _held(row):
+            figures.participants += row["people"] or 0
+            figures.counted += row["counted"]
+            volunteer += row["volunteer"] or 0
+    figures.volunteer_hours = volunteer
+    if not figures.categories:
+        return
+    # One sum per category over the held dates' breakdowns (apart from the cube: the JSON
+    # lookups would otherwise be carried through its grouping).
     totals = held.aggregate(
-        participants=Sum("attendance__participants"),
-        counted=Count("attendance__participants"),
-        volunteer=Sum("attendance__volunteer_hours"),
-        **per_category,
+        **{
+            c.key: Sum(Cast(KeyTextTransform(c.key, "attendance__breakdown"), IntegerField()))
+            for c in figures.categories
+        }
     )
-    figures.participants = totals["participants"] or 0
-    figures.counted = totals["counted"]
-    figures.volunteer_hours = totals["volunteer"] or Decimal(0)
-    figures.breakdown = {key: totals[key] or 0 for key in per_category}
+    figures.breakdown = {key: value or 0 for key, value in totals.items()}
 
 
-def _groups(dates: QuerySet, held: Q) -> list[GroupRow]:
-    rows = (
-        dates.values(
-            "series__group",
-            "series__group__name",
-            "series__group__organisation__name",
-            "series__group__center__name",
+def _groups(cube: list[dict]) -> list[GroupRow]:
+    series_ids = {row["series"] for row in cube}
+    names = {
+        r["pk"]: r
+        for r in Series.objects.filter(pk__in=series_ids).values(
+            "pk",
+            "group",
+            "group__name",
+            "group__organisation__name",
+            "group__center__name",
         )
-        .annotate(
-            held=Count("pk", filter=held),
-            hours_held=Sum(DURATION, filter=held),
-            cancelled=Count("pk", filter=Q(state=OccurrenceState.CANCELLED)),
-            declined=Count("pk", filter=Q(state=OccurrenceState.DECLINED)),
-            participants=Sum("attendance__participants", filter=held),
-            counted=Count("attendance__participants", filter=held),
-            volunteer=Sum("attendance__volunteer_hours", filter=held),
-        )
-        .order_by("series__group__name", "series__group")
-    )
-    return [
-        GroupRow(
-            name=r["series__group__name"],
-            organisation=r["series__group__organisation__name"] or "",
-            center=r["series__group__center__name"],
-            held=r["held"],
-            hours_held=hours(r["hours_held"]),
-            cancelled=r["cancelled"],
-            declined=r["declined"],
-            participants=r["participants"] or 0,
-            counted=r["counted"],
-            volunteer_hours=r["volunteer"] or Decimal(0),
-        )
-        for r in rows
-    ]
+    }
+    rows: dict[int, GroupRow] = {}
+    for row in cube:
+        info = names[row["series"]]
+        group = rows.get(info["group"])
+        if group is None:
+            group = rows[info["group"]] = GroupRow(
+                name=info["group__name"],
+                organisation=info["group__organisation__name"] or "",
+                center=info["group__center__name"],
+                held=0,
+                hours_held=0.0,
+                cancelled=0,
+                declined=0,
+                participants=0,
+                counted=0,
+                volunteer_hours=Decimal(0),
+            )
+        if _held(row):
+            group.held += row["n"]
+            group.hours_held += hours(row["duration"])
+            group.participants += row["people"] or 0
+            group.counted += row["counted"]
+            group.volunteer_hours += row["volunteer"] or 0
+        elif row["state"] == OccurrenceState.CANCELLED:
+            group.cancelled += row["n"]
+        elif row["state"] == OccurrenceState.DECLINED:
+            group.declined += row["n"]
+    return sorted(rows.values(), key=lambda g: (g.name, g.center))
 
 
-def _rooms(figures: Figures, dates: QuerySet, held: Q, start: datetime, end: datetime) -> None:
+def _rooms(figures: Figures, cube: list[dict], start: datetime, end: datetime) -> None:
     scope = figures.scope
+    booked: dict[int, float] = defaultdict(float)
+    held: dict[int, float] = defaultdict(float)
+    for row in cube:
+        if row["state"] == CONFIRMED:
+            booked[row["room"]] += hours(row["duration"])
+            if row["started"]:
+                held[row["room"]] += hours(row["duration"])
     if scope.center is not None or scope.filters.room is not None:
         rooms = list(scope.rooms().order_by("center__name", "name"))
     else:
+        used = {row["room"] for row in cube}
         rooms = list(
-            Room.objects.filter(pk__in=dates.values("room"))
+            Room.objects.filter(pk__in=used)
             .select_related("center")
             .order_by("center__name", "name")
         )
-    use = {
-        r["room"]: r
-        for r in dates.filter(state=CONFIRMED)
-        .values("room")
-        .annotate(booked=Sum(DURATION), held=Sum(DURATION, filter=held))
-        .order_by()
-    }
+    figures.room_names = {room.pk: room.name for room in rooms}
     centers = {room.center_id: room.center for room in rooms}
     periods: dict[int, list[occupancy.OpeningPeriod]] = defaultdict(list)
     for oh in OpeningHours.objects.filter(center__in=list(centers)):
@@ -328,14 +374,13 @@ def _rooms(figures: Figures, dates: QuerySet, held: Q, start: datetime, end: dat
     for center_id, center in centers.items():
         holidays = public_holidays(center.federal_state, days[0], days[-1])
         spans[center_id] = occupancy.open_spans(days, periods[center_id], holidays, center.tz)
-    opening = [pair for ps in periods.values() for pair in ((p.opens, p.closes) for p in ps)]
+    opening = [(p.opens, p.closes) for ps in periods.values() for p in ps]
     if opening:
         figures.opening_range = (
             min(o.hour for o, _c in opening),
             max(c.hour + (1 if c.minute else 0) for _o, c in opening),
         )
     for room in rooms:
-        row = use.get(room.pk, {})
         figures.rooms.append(
             RoomRow(
                 room=room,
@@ -345,95 +390,72 @@ def _rooms(figures: Figures, dates: QuerySet, held: Q, start: datetime, end: dat
                     room_id=room.pk,
                     parent_id=room.parent_id,
                 ),
-                booked_hours=hours(row.get("booked")),
-                held_hours=hours(row.get("held")),
+                booked_hours=booked[room.pk],
+                held_hours=held[room.pk],
             )
         )
 
 
-def _local_parts(tz: object) -> dict[str, object]:
-    return {
-        "weekday": ExtractIsoWeekDay("starts_at", tzinfo=tz),
-        "start_hour": ExtractHour("starts_at", tzinfo=tz),
-        "start_minute": ExtractMinute("starts_at", tzinfo=tz),
-    }
-
-
-def _heatmap(figures: Figures, confirmed: QuerySet) -> None:
-    tz = figures.scope.tz
-    rows = (
-        confirmed.annotate(
-            **_local_parts(tz),
-            end_hour=ExtractHour("ends_at", tzinfo=tz),
-            end_minute=ExtractMinute("ends_at", tzinfo=tz),
-        )
-        .values("weekday", "start_hour", "start_minute", "end_hour", "end_minute")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        start = row["start_hour"] * 60 + row["start_minute"]
-        end = row["end_hour"] * 60 + row["end_minute"]
+def _heatmap(figures: Figures, cube: list[dict]) -> None:
+    for row in cube:
+        if row["state"] != CONFIRMED:
+            continue
+        start = row["start"].hour * 60 + row["start"].minute
+        end = row["end"].hour * 60 + row["end"].minute
         for hour, share in occupancy.hour_shares(start, end).items():
             figures.heatmap[(row["weekday"] - 1, hour)] += share * row["n"]
 
 
-def _unmet(figures: Figures, dates: QuerySet) -> None:
-    tz = figures.scope.tz
-    rows = (
-        dates.filter(state=OccurrenceState.DECLINED)
-        .annotate(why=effective_cause(), **_local_parts(tz))
-        .values("room", "room__name", "weekday", "start_hour")
-        .annotate(n=Count("pk"), duration=Sum(DURATION))
-        .order_by("room__name", "room")
-    )
+def _unmet(figures: Figures, cube: list[dict]) -> None:
+    declined = [row for row in cube if row["state"] == OccurrenceState.DECLINED]
+    missing = {row["room"] for row in declined} - set(figures.room_names)
+    if missing:  # a coordinator's report lists only rooms in use; declines may name others
+        figures.room_names.update(Room.objects.filter(pk__in=missing).values_list("pk", "name"))
     by_room: dict[int, UnmetRoom] = {}
-    for row in rows:
-        room = by_room.setdefault(row["room"], UnmetRoom(name=row["room__name"]))
+    for row in declined:
+        room = by_room.setdefault(row["room"], UnmetRoom(name=figures.room_names[row["room"]]))
         room.dates += row["n"]
         room.hours += hours(row["duration"])
-        part = part_of_day(row["start_hour"])
+        part = part_of_day(row["start"].hour)
         room.by_part[part] += row["n"]
         figures.unmet_times[(row["weekday"] - 1, part)] += row["n"]
-    figures.unmet_rooms = list(by_room.values())
-    withdrawn = Q(state=OccurrenceState.CANCELLED) & (
-        Q(cause=Cause.WITHDRAWN) | Q(cause="", series__status=SeriesStatus.WITHDRAWN)
-    )
-    moved_room = ~Q(room=F("series__room"))
-    moved_time = Q(room=F("series__room")) & ~Q(starts_at=F("original_start"))
-    totals = dates.aggregate(
-        withdrawn=Count("series", filter=withdrawn, distinct=True),
-        other_room=Count("pk", filter=Q(state=CONFIRMED) & moved_room),
-        other_time=Count("pk", filter=Q(state=CONFIRMED) & moved_time),
-    )
-    figures.withdrawn_requests = totals["withdrawn"]
-    figures.other_room = totals["other_room"]
-    figures.other_time = totals["other_time"]
+    figures.unmet_rooms = sorted(by_room.values(), key=lambda r: r.name)
+    withdrawn = set()
+    for row in cube:
+        if row["state"] == OccurrenceState.CANCELLED and row["why"] == Cause.WITHDRAWN:
+            withdrawn.add(row["series"])
+        if row["state"] == CONFIRMED and row["other_room"]:
+            figures.other_room += row["n"]
+        elif row["state"] == CONFIRMED and row["other_time"]:
+            figures.other_time += row["n"]
+    figures.withdrawn_requests = len(withdrawn)
 
 
-def _trend(figures: Figures, scope: Scope, held: Q) -> None:
-    tz = scope.tz
+def _month_of(value: date | datetime, tz: object) -> date:
+    if isinstance(value, datetime):
+        value = value.astimezone(tz).date()  # type: ignore[arg-type]
+    return value.replace(day=1)
+
+
+def _trend(figures: Figures, cube: list[dict]) -> None:
+    """Held dates and people by month, against the same months a year before (one query)."""
+    scope, tz = figures.scope, figures.scope.tz
     start, end = figures.period.bounds(tz)
     before_start, before_end = figures.period.previous_year().bounds(tz)
     rows = (
         scope.dates()
-        .filter(held)
+        .filter(state=CONFIRMED, starts_at__lte=figures.now)
         .filter(
             Q(starts_at__gte=start, starts_at__lt=end)
             | Q(starts_at__gte=before_start, starts_at__lt=before_end)
         )
-        .annotate(month=TruncMonth("starts_at", tzinfo=tz))
+        .annotate(month=TruncMonth("starts_at", tzinfo=tz, output_field=DateField()))
         .values("month")
         .annotate(n=Count("pk"), people=Sum("attendance__participants"))
         .order_by()
     )
-    found = {}
-    for row in rows:
-        month = row["month"]
-        month = month.astimezone(tz).date() if isinstance(month, datetime) else month
-        found[month.replace(day=1)] = (row["n"], row["people"] or 0)
+    found = {_month_of(r["month"], tz): (r["n"], r["people"] or 0) for r in rows}
     for month in figures.period.months():
-        before = month.replace(year=month.year - 1)
-        now_n, now_p = found.get(month, (0, 0))
-        before_n, before_p = found.get(before, (0, 0))
-        figures.trend.append(TrendRow(month, now_n, before_n, now_p, before_p))
+        held_now, people_now = found.get(month, (0, 0))
+        held_before, people_before = found.get(month.replace(year=month.year - 1), (0, 0))
+        figures.trend.append(TrendRow(month, held_now, held_before, people_now, people_before))

@@ -5,8 +5,10 @@ shows the same figure. "< 3" replaces a breakdown count of 1 or 2 people everywh
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from django.utils.formats import number_format
+from django.utils import translation
+from django.utils.formats import get_format
 
 from .tables import Private, Share
 
@@ -43,17 +45,39 @@ def plain(value: object) -> object:
     return str(value)
 
 
+@lru_cache(maxsize=8)
+def _separators(language: str) -> tuple[str, str]:
+    """(decimal, thousands) of a language; looked up once, a report has thousands of cells."""
+    with translation.override(language):
+        return str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
+
+
+def _grouped(digits: str, thousands: str) -> str:
+    sign = "-" if digits.startswith("-") else ""
+    digits = digits.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return sign + thousands.join([digits, *groups])
+
+
 def display(value: object) -> str:
-    """The cell as text in the active language."""
+    """The cell as text in the active language (1.234,5 in German, 1,234.5 in English)."""
     shown = plain(value)
-    if isinstance(value, Share):
-        return f"{number_format(shown, decimal_pos=1)} %"
+    decimal, thousands = _separators(translation.get_language() or "de")
     if isinstance(shown, Decimal):
-        places = max(0, -shown.as_tuple().exponent)
-        return number_format(shown, decimal_pos=places)
+        whole, _dot, fraction = f"{shown:f}".partition(".")
+        text = _grouped(whole, thousands) + (decimal + fraction if fraction else "")
+        return f"{text} %" if isinstance(value, Share) else text
     if isinstance(shown, int):
-        return number_format(shown, force_grouping=True)
+        return _grouped(str(shown), thousands)
     return str(shown)
+
+
+def display_row(row: list[object]) -> list[tuple[str, bool]]:
+    """Each cell as (text, is a number), for templates that align numbers right."""
+    return [(display(cell), is_number(cell)) for cell in row]
 
 
 def csv_value(value: object) -> str:

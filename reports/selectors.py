@@ -15,10 +15,11 @@ from groups.models import Organisation
 
 from . import charts as chart_module
 from .figures import compute
+from .formatting import display_row
 from .period import Period
 from .permissions import coordinated_organisations
 from .scope import Scope
-from .tables import Report, build
+from .tables import Report, Table, build
 
 
 def report(scope: Scope, period: Period, *, now: datetime | None = None) -> Report:
@@ -42,6 +43,17 @@ def rendered_charts(report: Report) -> list[RenderedChart]:
         header, rows = chart.table()
         rendered.append(RenderedChart(chart, chart_module.svg(chart), header, rows))
     return rendered
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    table: Table
+    rows: list[list[tuple[str, bool]]]  # (text, is a number) per cell
+
+
+def shown_tables(report: Report) -> list[ShownTable]:
+    """The report's tables with every cell as text, formatted once for the page."""
+    return [ShownTable(t, [display_row(row) for row in t.rows]) for t in report.tables]
 
 
 @dataclass(frozen=True)

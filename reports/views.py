@@ -89,6 +89,7 @@ def _page(request: HttpRequest, scope: Scope, template: str, context: dict) -> H
             "heading": _heading(report) if report else scope.title,
             "details": _details(report) if report else [],
             "charts": selectors.rendered_charts(report) if report else [],
+            "tables": selectors.shown_tables(report) if report else [],
             "query": f"?{query}" if query else "",
         },
         status=200 if report is not None else 400,
