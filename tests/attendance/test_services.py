@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from attendance.models import Attendance, BreakdownCategory
 from attendance.services import attendance_check_in, attendance_record
@@ -80,7 +81,7 @@ def test_a_leader_records_during_and_for_14_days_after(date_world):
 
 def test_history_says_who_changed_the_count_and_why(date_world):
     w = date_world
-    with at(START + timedelta(hours=3)):
+    with at(START + timedelta(hours=3)), translation.override("en"):
         attendance_record(user=w.leader, occurrence=w.occurrence, participants=9)
         attendance_record(user=w.leader, occurrence=w.occurrence, participants=9)  # no change
         attendance_record(user=w.deputy, occurrence=w.occurrence, participants=10)
