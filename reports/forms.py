@@ -16,6 +16,7 @@ from centers.models import Room
 from config.forms import BoundedDateField, BoundedIntegerField
 from groups.models import Group, Language, Organisation
 
+from . import html
 from . import period as periods
 from .scope import Filters, Scope
 
@@ -114,6 +115,37 @@ class ReportForm(forms.Form):
             del self.fields["organisation"]
         self.fields["kind"].choices = [("", _("All kinds")), *Group.Kind.choices]
         self.fields["audience"].choices = [("", _("All audiences")), *Group.Audience.choices]
+
+    def controls(self) -> list[dict[str, Any]]:
+        """The fields (but the period) as plain values for the template. Django's widgets render
+        each <option> through a template: for a center with 400 groups that alone took longer
+        than the whole report, so the report page renders its selects from these."""
+        controls = []
+        for name, field in self.fields.items():
+            if name == "period":
+                continue
+            bound = self[name]
+            value = bound.value()
+            control: dict[str, Any] = {
+                "name": name,
+                "id": bound.id_for_label,
+                "label": field.label,
+                "errors": bound.errors,
+            }
+            if isinstance(field, forms.ChoiceField):  # also ModelChoiceField
+                selected = "" if value is None else str(value)
+                control["options"] = True
+                control["options_html"] = html.options(
+                    (str(key), str(label), str(key) == selected)
+                    for key, label in ((getattr(k, "value", k), v) for k, v in field.choices)
+                )
+            else:
+                control["type"] = "date" if isinstance(field, forms.DateField) else "number"
+                control["value"] = "" if value is None else str(value)
+                if isinstance(field, forms.DateField) and hasattr(value, "isoformat"):
+                    control["value"] = value.isoformat()
+            controls.append(control)
+        return controls
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

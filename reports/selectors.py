@@ -14,6 +14,7 @@ from centers.permissions import managed_centers
 from groups.models import Organisation
 
 from . import charts as chart_module
+from . import html
 from .figures import compute
 from .formatting import display_row
 from .period import Period
@@ -49,6 +50,10 @@ def rendered_charts(report: Report) -> list[RenderedChart]:
 class ShownTable:
     table: Table
     rows: list[list[tuple[str, bool]]]  # (text, is a number) per cell
+
+    @property
+    def body(self) -> str:
+        return html.table_body(self.rows)
 
 
 def shown_tables(report: Report) -> list[ShownTable]:
