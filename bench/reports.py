@@ -23,7 +23,7 @@ import random
 import statistics
 import sys
 import time as clock
-from datetime import date, time, timedelta
+from datetime import date, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -70,9 +70,7 @@ def build_center(slug: str, groups: int, staff: object) -> None:
             [("Alter", "unter 18"), ("Alter", "18–64"), ("Alter", "65+"), ("Neu", "neu")]
         )
     ]
-    organisations = [
-        Organisation.objects.get_or_create(name=f"Träger {n}")[0] for n in range(5)
-    ]
+    organisations = [Organisation.objects.get_or_create(name=f"Träger {n}")[0] for n in range(5)]
     kinds = [k for k, _ in Group.Kind.choices]
     created = Group.objects.bulk_create(
         Group(
@@ -98,7 +96,7 @@ def build_center(slug: str, groups: int, staff: object) -> None:
         for n, group in enumerate(created)
     )
     rows = []
-    for n, s in enumerate(series):
+    for s in series:
         for k, slot in enumerate(expand(s.rule, center.tz, through=date(YEAR, 12, 31))):
             state = OccurrenceState.CANCELLED if k % 17 == 3 else OccurrenceState.CONFIRMED
             rows.append(
@@ -190,14 +188,18 @@ def main() -> int:
         client = Client()
         client.force_login(staff)
         url = "/staff/{}/reports/?period=year&year=" + str(YEAR)
-        counts = {"40": queries(client, url.format("klein")), "400": queries(client, url.format("gross"))}
+        counts = {
+            "40": queries(client, url.format("klein")),
+            "400": queries(client, url.format("gross")),
+        }
         trivial = measure(client, "/healthz", args.runs)
         page_40 = measure(client, url.format("klein"), args.runs)
         page_400 = measure(client, url.format("gross"), args.runs)
         cold_400 = measure(client, url.format("gross"), max(3, args.runs // 2), cold=True)
         big = Center.objects.get(slug="gross")
         figures_400 = measure_fn(lambda: report(Scope(center=big), period.year(YEAR)), args.runs)
-        xlsx_400 = measure(client, url.format("gross").replace("reports/?", "reports/export.xlsx?"), 3)
+        xlsx_url = url.format("gross").replace("reports/?", "reports/export.xlsx?")
+        xlsx_400 = measure(client, xlsx_url, 3)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -120,6 +120,9 @@ def test_the_report_page_with_charts_is_accessible(
     assert_accessible(page, "report page at 360 px")
     # The page itself never scrolls sideways; wide tables scroll in their own region.
     wide = page.evaluate(
-        """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 362).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"""
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 362)
+            .slice(0, 8)
+            .map(e => `${e.tagName}.${e.className}#${e.id}`)"""
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
