@@ -75,6 +75,7 @@ def create_demo_attendance(*, today: date | None = None) -> dict:
     with suppressed():
         for center in Center.objects.filter(slug__in=[c.slug for c in demo.CENTERS]):
             _categories(center)
+        _coordinator()
         booked = _book_past_meetings(today, counts)
         _rival_requests(today, booked, counts)
         counts["counts"] = _counts(today)
@@ -89,6 +90,28 @@ def _categories(center: Center) -> None:
             name=name,
             defaults={"dimension_en": dimension_en, "name_en": name_en, "position": position},
         )
+
+
+COORDINATOR_USERNAME = "coordinator-diakonie"
+COORDINATED = "Diakonisches Werk im Kirchenkreis Recklinghausen gGmbH"
+
+
+def _coordinator() -> None:
+    """A coordinator login: the Diakonie's figures, across centers, and nothing else."""
+    from groups.models import Organisation
+    from reports.models import Coordinator
+
+    organisation = Organisation.objects.filter(name=COORDINATED).first()
+    if organisation is None:
+        return
+    user, created = User.objects.get_or_create(
+        username=COORDINATOR_USERNAME,
+        defaults={"first_name": "Dana", "last_name": "Koordination", "email": ""},
+    )
+    if created:
+        user.set_password(demo.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    Coordinator.objects.get_or_create(user=user, organisation=organisation)
 
 
 def _book_past_meetings(today: date, counts: dict) -> list[Series]:

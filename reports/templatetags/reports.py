@@ -1,21 +1,9 @@
-"""Template helpers of the report pages: a cell as text, and export addresses that keep the
-period and filters of the page."""
+"""Template helper of the report pages: export addresses that keep the page's period and
+filters."""
 
 from django import template
 
-from ..formatting import display, is_number
-
 register = template.Library()
-
-
-@register.filter
-def cell(value: object) -> str:
-    return display(value)
-
-
-@register.filter
-def numeric(value: object) -> bool:
-    return is_number(value)
 
 
 @register.simple_tag(takes_context=True)
