@@ -126,3 +126,8 @@ def test_the_report_page_with_charts_is_accessible(
             .map(e => `${e.tagName}.${e.className}#${e.id}`)"""
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for section in ("missing", "categories"):
+        page.goto(f"/staff/{world.center.slug}/reports/{section}/")
+        assert_accessible(page, f"reports: {section}")
+        screenshot(page, f"report-{section}")
