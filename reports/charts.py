@@ -27,7 +27,7 @@ from .tables import Report
 
 ACCENT, GREY, INK, MUTED = "#0b57d0", "#9e9e9e", "#1a1a1a", "#4a4a4a"
 CACHE_SECONDS = 24 * 3600
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -234,6 +234,8 @@ def _hbars(axes: Any, chart: Chart) -> None:
         )
         axes.bar_label(bars, labels=[_number(v) if v else "" for v in values], padding=3)
     axes.set_yticks(range(len(chart.labels)), chart.labels)
+    if all(float(v).is_integer() for _name, values in chart.series for v in values):
+        axes.xaxis.get_major_locator().set_params(integer=True)  # counts: no 0.2 dates
     axes.invert_yaxis()
     axes.set_xlabel(chart.unit)
     axes.spines[["top", "right"]].set_visible(False)
