@@ -62,10 +62,13 @@ def _grouped(digits: str, thousands: str) -> str:
     return sign + thousands.join([digits, *groups])
 
 
-def display(value: object) -> str:
+def display(value: object, *, separators: tuple[str, str] | None = None) -> str:
     """The cell as text in the active language (1.234,5 in German, 1,234.5 in English)."""
-    shown = plain(value)
-    decimal, thousands = _separators(translation.get_language() or "de")
+    return _text(value, plain(value), separators or _separators(translation.get_language() or "de"))
+
+
+def _text(value: object, shown: object, separators: tuple[str, str]) -> str:
+    decimal, thousands = separators
     if isinstance(shown, Decimal):
         whole, _dot, fraction = f"{shown:f}".partition(".")
         text = _grouped(whole, thousands) + (decimal + fraction if fraction else "")
@@ -75,9 +78,17 @@ def display(value: object) -> str:
     return str(shown)
 
 
-def display_row(row: list[object]) -> list[tuple[str, bool]]:
-    """Each cell as (text, is a number), for templates that align numbers right."""
-    return [(display(cell), is_number(cell)) for cell in row]
+def display_rows(rows: list[list[object]]) -> list[list[tuple[str, bool]]]:
+    """Each cell as (text, is a number), for pages that align numbers right."""
+    separators = _separators(translation.get_language() or "de")
+    shown_rows = []
+    for row in rows:
+        shown_row = []
+        for cell in row:
+            shown = plain(cell)
+            shown_row.append((_text(cell, shown, separators), isinstance(shown, int | Decimal)))
+        shown_rows.append(shown_row)
+    return shown_rows
 
 
 def csv_value(value: object) -> str:

@@ -16,7 +16,7 @@ from groups.models import Organisation
 from . import charts as chart_module
 from . import html
 from .figures import compute
-from .formatting import display_row
+from .formatting import display_rows
 from .period import Period
 from .permissions import coordinated_organisations
 from .scope import Scope
@@ -58,7 +58,7 @@ class ShownTable:
 
 def shown_tables(report: Report) -> list[ShownTable]:
     """The report's tables with every cell as text, formatted once for the page."""
-    return [ShownTable(t, [display_row(row) for row in t.rows]) for t in report.tables]
+    return [ShownTable(t, display_rows(t.rows)) for t in report.tables]
 
 
 @dataclass(frozen=True)
