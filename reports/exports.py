@@ -15,10 +15,17 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .formatting import csv_value, plain
+from .formatting import csv_value, is_number, plain
 from .tables import Report, Table
 
 SHEET_NAME_MAX = 31  # Excel's limit
+# A text cell starting with one of these is a formula to spreadsheet programs (CSV injection):
+# a group called "=HYPERLINK(…)" must stay text in whoever's Excel opens the export.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def exported(report: Report) -> list[Table]:
@@ -28,9 +35,11 @@ def exported(report: Report) -> list[Table]:
 def csv_table(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow([_inert(str(c)) for c in table.columns])
     for row in table.rows:
-        writer.writerow([csv_value(cell) for cell in row])
+        writer.writerow(
+            [csv_value(cell) if is_number(cell) else _inert(csv_value(cell)) for cell in row]
+        )
     return "\ufeff" + buffer.getvalue()
 
 
@@ -74,10 +83,12 @@ def xlsx(report: Report, *, heading: str) -> bytes:
                 value = plain(cell)
                 values.append(float(value) if isinstance(value, Decimal) else value)
             sheet.append(values)
-        for row in sheet.iter_rows(min_row=3):
+        for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, float):
                     cell.number_format = "0.0#"
+                elif isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever a name starts with
         if table.note:
             sheet.append([])
             sheet.append([table.note])

@@ -178,3 +178,17 @@ def test_the_pdf_text_holds_every_figure(staff_client, world, language):
                 cells[-1] += " %"
             expected = " ".join(cells)
             assert expected in lines, (key, expected)
+
+
+def test_names_that_look_like_formulas_stay_text(staff_client, world):
+    world.jugend.name = '=HYPERLINK("http://evil.example","Jugendtreff")'
+    world.jugend.save(update_fields=["name"])
+    base = f"/staff/{world.center.slug}/reports/"
+    body = staff_client.get(base + f"export.csv?{MAY}&table=groups").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert "'" + world.jugend.name in [row[0] for row in rows]
+    assert world.jugend.name not in [row[0] for row in rows]
+    workbook = load_workbook(io.BytesIO(staff_client.get(base + f"export.xlsx?{MAY}").content))
+    cells = [row[0] for row in workbook["Groups"].iter_rows(min_row=3)]
+    evil = next(c for c in cells if c.value == world.jugend.name)
+    assert evil.data_type == "s"
