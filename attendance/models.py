@@ -57,3 +57,64 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence_id}: {self.participants}"
+
+
+class BreakdownCategory(models.Model):
+    """A category a center counts its visitors by, e.g. "65 and older" under "Age".
+
+    Categories of one `dimension` split the same people (their counts add up to at most the
+    participants); a dimension with one category is a plain count ("first-time visitors").
+    The breakdown of an `Attendance` stores counts under `key` ("c" + the category's pk), so
+    renaming a category keeps its numbers. (Not the bare pk: JSON lookups read a key that
+    looks like a number as an array index.)
+    """
+
+    center = models.ForeignKey(
+        "centers.Center",
+        on_delete=models.CASCADE,
+        related_name="breakdown_categories",
+        verbose_name=_("center"),
+    )
+    dimension = models.CharField(
+        _("counted by"), max_length=60, help_text=_("For example “Age” or “Gender”.")
+    )
+    dimension_en = models.CharField(_("counted by (English)"), max_length=60, blank=True)
+    name = models.CharField(_("category"), max_length=60)
+    name_en = models.CharField(_("category (English)"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(
+        _("asked for"),
+        default=True,
+        help_text=_("Inactive categories are no longer asked for; their numbers stay in reports."),
+    )
+
+    class Meta:
+        verbose_name = _("breakdown category")
+        verbose_name_plural = _("breakdown categories")
+        ordering = ["center", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "dimension", "name"], name="breakdowncategory_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_label}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        return self.name_en if _english() and self.name_en else self.name
+
+    @property
+    def dimension_label(self) -> str:
+        return self.dimension_en if _english() and self.dimension_en else self.dimension
+
+    @property
+    def key(self) -> str:
+        return f"c{self.pk}"
+
+
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "de").startswith("en")

@@ -34,6 +34,8 @@ urlpatterns = [
     path("display/", include("display.urls")),
     path("staff/<slug:slug>/display/", include("display.urls_staff")),
     path("staff/", include("console.urls")),
+    path("attendance/", include("attendance.urls")),
+    path("", include("reports.urls")),
     path("profile/", include("accounts.urls")),
 ]
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal",
     "attendance",
     "display",
+    "reports",
     "notifications",
 ]
 
@@ -136,6 +137,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reminders-send": {
         "task": "notifications.tasks.reminders_send",
         "schedule": crontab(minute=0, hour=8),
+    },
+    "attendance-reminders-send": {
+        "task": "attendance.tasks.attendance_reminders_send",
+        "schedule": crontab(minute=30, hour=8),
     },
     "digests-send": {
         "task": "notifications.tasks.digests_send",

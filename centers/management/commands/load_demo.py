@@ -314,6 +314,9 @@ class Command(BaseCommand):
             result = create_demo_bookings()
         if result is not None:
             self.stdout.write(f"Bookings: {result}")
+        from attendance.demo import create_demo_attendance  # past months, for the reports
+
+        self.stdout.write(f"Attendance: {create_demo_attendance()}")
 
     def print_logins(self) -> None:
         self.stdout.write("")

@@ -1,0 +1,11 @@
+"""Recording attendance, under /attendance/ (leaders of the group and staff of its center)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "attendance"
+urlpatterns = [
+    path("<int:pk>/", views.record, name="record"),
+    path("<int:pk>/quick/", views.quick, name="quick"),
+]

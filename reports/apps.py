@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Numbers for funders and planning: dates, hours, people, room use and unmet demand."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"
+    verbose_name = _("Reports")
