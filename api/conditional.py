@@ -30,13 +30,13 @@ def stamp_etag(request: Request, stamp: Iterable[object]) -> str:
     raw = json.dumps(
         [API_VERSION, request.get_full_path(), get_language(), _who(request), *map(str, stamp)]
     )
-    return '"%s"' % hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f'"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
 
 def body_etag(request: Request, content: bytes) -> str:
     digest = hashlib.sha256(content)
     digest.update(json.dumps([API_VERSION, get_language(), _who(request)]).encode())
-    return '"%s"' % digest.hexdigest()[:32]
+    return f'"{digest.hexdigest()[:32]}"'
 
 
 def none_match(request: Request, etag: str) -> bool:

@@ -45,6 +45,18 @@ class BoundedDateTimeField(serializers.DateTimeField):
         self.validators.append(_date_in_range)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$", "example": "18:00"}
+)
+class WallTimeField(serializers.TimeField):
+    """A wall-clock time in the center's time zone ("18:00"), without an offset: a weekly
+    18:00 stays 18:00 across daylight saving time. (OpenAPI's "time" would demand an offset.)"""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 def IdField(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=INT_MAX, **kwargs)
 
@@ -80,8 +92,8 @@ class SeriesSerializer(serializers.Serializer):
     monthly_position = serializers.IntegerField(allow_null=True)
     monthly_day = serializers.IntegerField(allow_null=True)
     start_date = serializers.DateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
+    start_time = WallTimeField()
+    end_time = WallTimeField()
     until = serializers.DateField(allow_null=True)
     count = serializers.IntegerField(allow_null=True)
     rule_text = serializers.SerializerMethodField()
@@ -200,8 +212,8 @@ class RequestInputSerializer(serializers.Serializer):
     room = IdField(required=False, allow_null=True, help_text="Leave out to preview any room.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     start_date = BoundedDateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
+    start_time = WallTimeField()
+    end_time = WallTimeField()
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.ONCE)
     interval = serializers.IntegerField(min_value=1, max_value=52, default=1)
     weekdays = serializers.ListField(

@@ -73,7 +73,7 @@ def _serve(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     stamp = json.dumps(
         [API_VERSION, kind, request.get_full_path(), *map(str, selectors.plan_stamp(center))]
     )
-    etag = '"%s"' % hashlib.sha256(stamp.encode()).hexdigest()[:32]
+    etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _headers(not_modified, etag, None)
