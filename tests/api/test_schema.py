@@ -150,7 +150,7 @@ def test_every_endpoint_keeps_to_the_schema(role, world, wsgi_app):
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        def check(case) -> None:
+        def check(case, known=known) -> None:
             case.call_and_validate(headers=headers, checks=CONFORMANCE)
             if case.path_parameters:
                 case.path_parameters = {
