@@ -63,8 +63,14 @@ def test_internal_groups_do_not_exist_publicly(world, api):
     assert dates["count"] == 0  # the rival's series is only requested: not public either
 
 
-PERSONAL_GETS = ["/api/v1/me/", "/api/v1/me/groups/", "/api/v1/series/", "/api/v1/dates/",
-                 "/api/v1/queue/", "/api/v1/closures/"]
+PERSONAL_GETS = [
+    "/api/v1/me/",
+    "/api/v1/me/groups/",
+    "/api/v1/series/",
+    "/api/v1/dates/",
+    "/api/v1/queue/",
+    "/api/v1/closures/",
+]
 
 
 @pytest.mark.parametrize("path", PERSONAL_GETS)
@@ -155,14 +161,28 @@ def _writes(world) -> list[tuple[str, str, dict]]:
         ("decline_date", f"/api/v1/dates/{rival_date.pk}/decline/", {"reason": "belegt"}),
         ("confirm_series", f"/api/v1/series/{world.rival.pk}/confirm/", {}),
         ("decline_series", f"/api/v1/series/{world.rival.pk}/decline/", {"reason": "belegt"}),
-        ("request", "/api/v1/requests/", {
-            "group": "fruehstueck", "room": world.cafe.pk, "start_date": "2030-03-05",
-            "start_time": "10:00", "end_time": "11:00", "expected_participants": 5,
-        }),
-        ("closure_create", "/api/v1/closures/", {
-            "center": "markt", "starts_at": "2030-04-01T08:00:00+02:00",
-            "ends_at": "2030-04-01T18:00:00+02:00", "reason": "Putztag",
-        }),
+        (
+            "request",
+            "/api/v1/requests/",
+            {
+                "group": "fruehstueck",
+                "room": world.cafe.pk,
+                "start_date": "2030-03-05",
+                "start_time": "10:00",
+                "end_time": "11:00",
+                "expected_participants": 5,
+            },
+        ),
+        (
+            "closure_create",
+            "/api/v1/closures/",
+            {
+                "center": "markt",
+                "starts_at": "2030-04-01T08:00:00+02:00",
+                "ends_at": "2030-04-01T18:00:00+02:00",
+                "reason": "Putztag",
+            },
+        ),
         ("closure_delete", f"/api/v1/closures/{closure.pk}/", None),
     ]
 
@@ -175,25 +195,67 @@ def _send(api, name, path, data, token):
 
 # Expected status per role; 404: not theirs; 403: theirs to see, not to decide.
 WRITES = {
-    "leader": {"cancel": 200, "move": 200, "confirm_date": 404, "decline_date": 404,
-               "confirm_series": 404, "decline_series": 404, "request": 201,
-               "closure_create": 400, "closure_delete": 404},
-    "other_leader": {"cancel": 404, "move": 404, "confirm_date": 403, "decline_date": 403,
-                     "confirm_series": 403, "decline_series": 403, "request": 400,
-                     "closure_create": 400, "closure_delete": 404},
-    "staff": {"cancel": 200, "move": 200, "confirm_date": 200, "decline_date": 200,
-              "confirm_series": 200, "decline_series": 200, "request": 201,
-              "closure_create": 201, "closure_delete": 200},
-    "other_staff": {"cancel": 404, "move": 404, "confirm_date": 404, "decline_date": 404,
-                    "confirm_series": 404, "decline_series": 404, "request": 400,
-                    "closure_create": 400, "closure_delete": 404},
+    "leader": {
+        "cancel": 200,
+        "move": 200,
+        "confirm_date": 404,
+        "decline_date": 404,
+        "confirm_series": 404,
+        "decline_series": 404,
+        "request": 201,
+        "closure_create": 400,
+        "closure_delete": 404,
+    },
+    "other_leader": {
+        "cancel": 404,
+        "move": 404,
+        "confirm_date": 403,
+        "decline_date": 403,
+        "confirm_series": 403,
+        "decline_series": 403,
+        "request": 400,
+        "closure_create": 400,
+        "closure_delete": 404,
+    },
+    "staff": {
+        "cancel": 200,
+        "move": 200,
+        "confirm_date": 200,
+        "decline_date": 200,
+        "confirm_series": 200,
+        "decline_series": 200,
+        "request": 201,
+        "closure_create": 201,
+        "closure_delete": 200,
+    },
+    "other_staff": {
+        "cancel": 404,
+        "move": 404,
+        "confirm_date": 404,
+        "decline_date": 404,
+        "confirm_series": 404,
+        "decline_series": 404,
+        "request": 400,
+        "closure_create": 400,
+        "closure_delete": 404,
+    },
 }
 
 
 @pytest.mark.parametrize("role", list(WRITES))
 @pytest.mark.parametrize(
-    "action", ["cancel", "move", "confirm_date", "decline_date", "confirm_series",
-               "decline_series", "request", "closure_create", "closure_delete"]
+    "action",
+    [
+        "cancel",
+        "move",
+        "confirm_date",
+        "decline_date",
+        "confirm_series",
+        "decline_series",
+        "request",
+        "closure_create",
+        "closure_delete",
+    ],
 )
 def test_writes_follow_the_pages_rules(world, api, role, action):
     name, path, data = next(w for w in _writes(world) if w[0] == action)
@@ -217,9 +279,9 @@ def test_read_only_tokens_never_write(world, api, role):
         # Not yours is still 404 first; otherwise the token's scope refuses it.
         assert response.status_code in (403, 404), (name, response.status_code)
         if response.status_code == 403:
-            assert "read-only" in response.json()["detail"] or "nur lesen" in response.json()[
-                "detail"
-            ]
+            assert (
+                "read-only" in response.json()["detail"] or "nur lesen" in response.json()["detail"]
+            )
     assert _snapshot() == before
 
 
@@ -230,8 +292,14 @@ def test_anonymous_writes_are_401(world, api):
 
 
 def test_read_only_token_may_preview(world, api):
-    body = {"group": "fruehstueck", "room": world.kitchen.pk, "start_date": "2030-02-12",
-            "start_time": "19:00", "end_time": "21:00", "expected_participants": 5}
+    body = {
+        "group": "fruehstueck",
+        "room": world.kitchen.pk,
+        "start_date": "2030-02-12",
+        "start_time": "19:00",
+        "end_time": "21:00",
+        "expected_participants": 5,
+    }
     response = api.post("/api/v1/requests/preview/", body, world.tokens["leader_read"])
     assert response.status_code == 200
     assert response.json()["dates"][0]["free"] is False
