@@ -155,6 +155,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             errors=_flatten(exc.detail),
         )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
+    if isinstance(exc, exceptions.NotAuthenticated):
+        detail = _("This needs a personal API token: send “Authorization: Bearer <token>”.")
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else ""
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After")}
     return problem(
