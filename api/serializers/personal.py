@@ -19,7 +19,7 @@ from bookings.models import (
 from bookings.policy import IssueKind, Verdict
 from bookings.recurrence import MAX_DATES
 from bookings.rule_text import rule_text
-from config.forms import DATE_MAX, DATE_MIN, INT_MAX
+from config.forms import DATE_MAX, DATE_MIN, INT_MAX, date_range_message
 
 from .public import GroupRefSerializer, RefSerializer
 
@@ -27,9 +27,7 @@ from .public import GroupRefSerializer, RefSerializer
 def _date_in_range(value: Any) -> Any:
     day = value.date() if hasattr(value, "date") and callable(value.date) else value
     if not DATE_MIN <= day <= DATE_MAX:
-        raise serializers.ValidationError(
-            f"Enter a date between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}."
-        )
+        raise serializers.ValidationError(date_range_message())
     return value
 
 

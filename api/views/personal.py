@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -240,13 +242,13 @@ class DateMove(_DateAction):
     input_class = MoveSerializer
 
     def act(self, request, occurrence, data, version):
-        from rest_framework.exceptions import ValidationError
-
         room = None
         if data.get("room") is not None:
             room = Room.objects.filter(pk=data["room"]).first()
             if room is None:
-                raise ValidationError({"room": ["Unknown room."]})
+                raise ValidationError(
+                    {"room": [_("Choose a bookable room of your group's center.")]}
+                )
         services.occurrence_move(
             user=request.user,
             occurrence=occurrence,

@@ -82,7 +82,7 @@ def test_personal_endpoints_need_a_token(world, api, path):
     assert response.json()["status"] == 401
 
 
-@pytest.mark.parametrize("path", PERSONAL_GETS + ["/api/v1/centers/"])
+@pytest.mark.parametrize("path", [*PERSONAL_GETS, "/api/v1/centers/"])
 @pytest.mark.parametrize("how", ["revoked", "inactive", "unknown", "malformed"])
 def test_dead_tokens_are_refused(world, api, path, how):
     token = world.tokens["leader"]

@@ -173,8 +173,12 @@ def test_api_and_form_make_the_same_request(client, api, scene, form_extra, api_
     assert "refused" in verdicts and "skipped" in verdicts  # the clash and the closure
     # The form's preview shows each date with the same verdict and the same messages.
     for item in dates:
+        pattern = (
+            rf'<li class="preview-date ([^"]*)" id="date-{item["key"]}">(.*?)</li>'
+            r'\s*(?=<li class="preview-date|</ol>)'
+        )
         match = re.search(
-            rf'<li class="preview-date ([^"]*)" id="date-{item["key"]}">(.*?)</li>\s*(?=<li class="preview-date|</ol>)',
+            pattern,
             form_preview,
             re.S,
         )
