@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.models import Occurrence, Series
 from bookings.stamps import plan_version
 from centers.models import Center, Closure, Room
 from groups.models import Group
@@ -93,20 +93,31 @@ def open_data(center: Center) -> OpenData | None:
 # --- dates and closures --------------------------------------------------------------------------
 
 
-def public_dates(*, center: Center, span: Window) -> QuerySet[Occurrence]:
-    """The center's public dates overlapping the window, with group, series and room."""
+def public_dates(center: Center) -> QuerySet[Occurrence]:
+    """The center's public dates (the window is the filter's), with group, series and room."""
     return (
         public_occurrences()
-        .filter(series__group__center=center, starts_at__lt=span.end, ends_at__gt=span.start)
+        .filter(series__group__center=center)
         .select_related("series__group", "room")
         .order_by("starts_at", "pk")
     )
 
 
-def closures(*, center: Center, span: Window) -> QuerySet[Closure]:
-    return (
-        Closure.objects.filter(center=center, starts_at__lt=span.end, ends_at__gt=span.start)
-        .select_related("room")
+def group_dates(group: Group) -> QuerySet[Occurrence]:
+    return public_dates(group.center).filter(series__group=group)
+
+
+def closures(center: Center) -> QuerySet[Closure]:
+    return Closure.objects.filter(center=center).select_related("room").order_by("starts_at", "pk")
+
+
+def open_data_dates(*, center: Center, span: Window) -> list[Occurrence]:
+    """Public dates in the window with everything the JSON-LD and CSV files show."""
+    return list(
+        public_occurrences()
+        .filter(series__group__center=center, starts_at__lt=span.end, ends_at__gt=span.start)
+        .select_related("series__group__center", "series__group__organisation", "room")
+        .prefetch_related("series__group__languages")
         .order_by("starts_at", "pk")
     )
 
@@ -140,12 +151,5 @@ def queue(centers_qs: QuerySet[Center]) -> QuerySet[Series]:
     return pending_series(centers_qs)
 
 
-def personal_dates(base: QuerySet[Occurrence], *, span: Window | None) -> QuerySet[Occurrence]:
-    qs = base
-    if span is not None:
-        qs = qs.filter(starts_at__lt=span.end, ends_at__gt=span.start)
-    return qs.select_related("series__group__center", "room").order_by("starts_at", "pk")
-
-
-ACTIVE_STATES = (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
-PUBLIC_SERIES = (SeriesStatus.CONFIRMED, SeriesStatus.PARTLY_CONFIRMED)
+def personal_dates(base: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return base.select_related("series__group__center", "room").order_by("starts_at", "pk")

@@ -51,10 +51,7 @@ def _context(request: HttpRequest, slug: str) -> dict[str, Any]:
     context: dict[str, Any] = {"center": center, "own": own, "theme": theme(request)}
     group_slug = request.GET.get("group")
     if group_slug:
-        try:
-            page = program_selectors.group_page(slug=group_slug[:100], now=now, today=today)
-        except Http404:
-            raise
+        page = program_selectors.group_page(slug=group_slug[:100], now=now, today=today)
         if page.group.center_id != center.pk:
             raise Http404
         context["group_page"] = page

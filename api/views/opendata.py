@@ -3,7 +3,9 @@ public program from today, 92 days, or ?from=&to=), and the licence form staff u
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -12,14 +14,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from bookings.models import PlanVersion
+from centers.models import Center
 from centers.permissions import access_center
-from groups.selectors import public_occurrences
+from groups.models import Group
 
 from .. import opendata, selectors
 from ..conditional import API_VERSION
@@ -30,12 +33,9 @@ WINDOW_DAYS = 92
 MAX_AGE = 300
 
 
-def _window(request: HttpRequest, center: object) -> selectors.Window | None:
+def _window(request: HttpRequest, center: Center) -> selectors.Window | None:
     try:
-        first = request.GET.get("from")
-        last = request.GET.get("to")
-        from datetime import date
-
+        first, last = (request.GET.get(name) for name in ("from", "to"))
         return selectors.window(
             date.fromisoformat(first) if first else None,
             date.fromisoformat(last) if last else None,
@@ -50,14 +50,13 @@ def _language(request: HttpRequest) -> str:
     return "en" if request.GET.get("lang") == "en" else "de"
 
 
-def _load(center: object, span: selectors.Window) -> list:
-    return list(
-        public_occurrences()
-        .filter(series__group__center=center, starts_at__lt=span.end, ends_at__gt=span.start)
-        .select_related("series__group__center", "series__group__organisation", "room")
-        .prefetch_related("series__group__languages")
-        .order_by("starts_at", "pk")
-    )
+def _etag(request: HttpRequest, kind: str, center: Center) -> str:
+    """Same address, same plan version, groups, rooms, licence and day: same file."""
+    licence = selectors.open_data(center)
+    stamp = [API_VERSION, kind, request.get_full_path(), *selectors.plan_stamp(center)]
+    stamp.append(str(licence.updated_at) if licence else "")
+    digest = hashlib.sha256(json.dumps(stamp, default=str).encode()).hexdigest()[:32]
+    return f'"{digest}"'
 
 
 def _serve(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
@@ -68,23 +67,18 @@ def _serve(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             _("“from” and “to” are days like 2030-02-05, at most a year apart."),
             content_type="text/plain; charset=utf-8",
         )
-    import hashlib
-
-    stamp = json.dumps(
-        [API_VERSION, kind, request.get_full_path(), *map(str, selectors.plan_stamp(center))]
-    )
-    etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}"'
+    etag = _etag(request, kind, center)
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _headers(not_modified, etag, None)
     row = selectors.open_data(center)
     licence_url = row.licence_url if row else ""
+
+    def group_url(group: Group) -> str:
+        return request.build_absolute_uri(group.get_absolute_url())
+
     with translation.override(_language(request)):
-        dates = _load(center, span)
-
-        def group_url(group: object) -> str:
-            return request.build_absolute_uri(group.get_absolute_url())
-
+        dates = selectors.open_data_dates(center=center, span=span)
         if kind == "csv":
             body = "\ufeff" + opendata.csv_text(
                 center=center, occurrences=dates, group_url=group_url, licence_url=licence_url
@@ -92,7 +86,7 @@ def _serve(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'inline; filename="{center.slug}-events.csv"'
         else:
-            version = PlanVersion.objects.filter(center=center).values_list("changed_at", flat=True)
+            changed = PlanVersion.objects.filter(center=center).values_list("changed_at", flat=True)
             feed = opendata.events_feed(
                 center=center,
                 occurrences=dates,
@@ -100,7 +94,7 @@ def _serve(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
                 feed_url=request.build_absolute_uri(request.path),
                 licence_url=licence_url,
                 attribution=row.attribution if row else "",
-                modified=next(iter(version), None),
+                modified=next(iter(changed), None),
             )
             response = HttpResponse(
                 json.dumps(feed, ensure_ascii=False, indent=1),
@@ -156,6 +150,3 @@ def licence_set(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, _("Choose one of the licences listed."))
     return redirect(reverse("staff:overview", kwargs={"slug": center.slug}) + "#open-data")
-
-
-__all__ = ["timezone"]

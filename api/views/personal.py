@@ -143,7 +143,7 @@ class DateList(PersonalList):
     filterset_class = PersonalDateFilter
 
     def get(self, request: Request) -> Response:
-        dates = selectors.personal_dates(visible_occurrences(request.user), span=None)
+        dates = selectors.personal_dates(visible_occurrences(request.user))
         page = self.paginate_queryset(self.filter_queryset(dates))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

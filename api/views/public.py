@@ -159,13 +159,7 @@ class CenterDates(_CenterScoped):
     def get(self, request: Request, slug: str) -> Response:
         if (unchanged := self.not_modified(request)) is not None:
             return unchanged
-        return self.list_response(
-            request,
-            program_selectors.public_occurrences()
-            .filter(series__group__center=self.center)
-            .select_related("series__group", "room")
-            .order_by("starts_at", "pk"),
-        )
+        return self.list_response(request, selectors.public_dates(self.center))
 
 
 @extend_schema(tags=[TAG], description=WINDOW_DOC)
@@ -189,12 +183,7 @@ class GroupDates(ListView):
     def get(self, request: Request, slug: str) -> Response:
         if (unchanged := self.not_modified(request)) is not None:
             return unchanged
-        dates = (
-            program_selectors.public_occurrences()
-            .filter(series__group=self.group)
-            .select_related("series__group", "room")
-            .order_by("starts_at", "pk")
-        )
+        dates = selectors.group_dates(self.group)
         with timezone.override(self.center.tz):
             page = self.paginate_queryset(self.filter_queryset(dates))
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -213,8 +202,7 @@ class CenterClosures(_CenterScoped):
     def get(self, request: Request, slug: str) -> Response:
         if (unchanged := self.not_modified(request)) is not None:
             return unchanged
-        closures = Closure.objects.filter(center=self.center).select_related("room")
-        return self.list_response(request, closures.order_by("starts_at", "pk"))
+        return self.list_response(request, selectors.closures(self.center))
 
 
 # No token needed; a token that is sent must still be valid (and is throttled as such).
