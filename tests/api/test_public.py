@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Occurrence
@@ -187,3 +188,18 @@ def test_docs_use_no_inline_script(client):
     assert "swagger-ui-bundle.js" in page
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_fast_date_serializer_says_what_the_fields_say(world):
+    from rest_framework import serializers as drf
+
+    from api.serializers.public import PublicDateSerializer
+
+    services.occurrence_cancel(user=world.leader, occurrence=world.dates[0], reason="Ferien")
+    services.occurrence_move(user=world.staff, occurrence=world.dates[1], room=world.cafe)
+    dates = Occurrence.objects.filter(series=world.series).select_related("series__group", "room")
+    serializer = PublicDateSerializer()
+    with timezone.override(world.center.tz):
+        for date in dates:
+            slow = drf.Serializer.to_representation(serializer, date)
+            assert serializer.to_representation(date) == dict(slow)
