@@ -21,7 +21,9 @@ from django.db import close_old_connections
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
 from openapi_spec_validator import validate
+from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -143,10 +145,35 @@ def test_every_endpoint_keeps_to_the_schema(role, world, wsgi_app):
         _conformance_test(operation, headers, known)()
 
 
-def _conformance_test(operation, headers: dict, known: dict):
-    """A Hypothesis test for one operation: generated cases, and each again on real objects."""
+@pytest.mark.parametrize("role", ROLES)
+def test_data_the_schema_forbids_never_causes_a_server_error(role, world, wsgi_app):
+    schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
+    headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
+    real = _real_parameters(world)
+    negated: list[bool] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        prefix = operation.path.removeprefix("/api/v1")
+        known = next((v for k, v in real.items() if prefix.startswith(k)), {})
+        try:
+            _conformance_test(operation, headers, known, GenerationMode.NEGATIVE)()
+        except Unsatisfiable:
+            tested = False  # nothing the schema forbids here (no parameters, no body)
+        else:
+            tested = True
+        negated.append(tested)
+    assert sum(negated) >= 20, "most operations take input that can be made invalid"
 
-    @given(case=operation.as_strategy())
+
+def _conformance_test(
+    operation, headers: dict, known: dict, mode: GenerationMode = GenerationMode.POSITIVE
+):
+    """A Hypothesis test for one operation: generated cases, and each again on real objects.
+    Positive cases must conform to the schema; negative ones (data the schema forbids) must
+    still never be answered with a server error."""
+    checks = CONFORMANCE if mode == GenerationMode.POSITIVE else [st_checks.not_a_server_error]
+
+    @given(case=operation.as_strategy(generation_mode=mode))
     @hypothesis_settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -156,11 +183,11 @@ def _conformance_test(operation, headers: dict, known: dict):
         suppress_health_check=list(HealthCheck),
     )
     def check(case) -> None:
-        case.call_and_validate(headers=headers, checks=CONFORMANCE)
+        case.call_and_validate(headers=headers, checks=checks)
         if case.path_parameters:
             case.path_parameters = {
                 name: known.get(name, value) for name, value in case.path_parameters.items()
             }
-            case.call_and_validate(headers=headers, checks=CONFORMANCE)
+            case.call_and_validate(headers=headers, checks=checks)
 
     return check
