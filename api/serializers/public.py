@@ -105,9 +105,10 @@ class RoomSerializer(serializers.Serializer):
 
 
 class NextDateSerializer(serializers.Serializer):
+    """What the program page shows of a next date (the full date: the dates endpoints)."""
+
     id = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
     room = serializers.CharField(source="room.name")
 
 

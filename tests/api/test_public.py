@@ -3,7 +3,7 @@ details, throttling per IP and per token, stale edits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -14,6 +14,7 @@ from bookings import services
 from bookings.models import Occurrence
 
 FEB = "?from=2030-02-01&to=2030-02-28"
+TUESDAYS_2030 = [date(2030, 2, 5)]
 
 
 def test_dates_show_cancellations_and_moves(world, api):
@@ -203,3 +204,65 @@ def test_the_fast_date_serializer_says_what_the_fields_say(world):
         for date in dates:
             slow = drf.Serializer.to_representation(serializer, date)
             assert serializer.to_representation(date) == dict(slow)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/centers/markt/groups/",
+        "/api/v1/centers/markt/dates/" + FEB,
+        "/api/v1/centers/markt/rooms/",
+        "/api/v1/centers/markt/closures/",
+        "/open-data/markt/events.jsonld" + FEB,
+        "/open-data/markt/events.csv" + FEB,
+        "/embed/markt/",
+    ],
+)
+def test_queries_do_not_grow_with_the_groups(world, api, make_group, make_room, path):
+    from tests.groups.factories import make_series
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(path).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(5):
+        group = make_group(center=world.center, slug=f"neu-{n}", languages=["de", "tr"])
+        room = make_room(center=world.center, name=f"Neu {n}")
+        make_series(group=group, room=room, start_date=TUESDAYS_2030[0], weeks=3)
+    assert count() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/series/",
+        "/api/v1/dates/" + FEB,
+        "/api/v1/queue/",
+        "/api/v1/me/groups/",
+        "/api/v1/closures/",
+    ],
+)
+def test_personal_lists_do_not_grow_with_the_groups(world, api, make_group, make_room, path):
+    from tests.groups.factories import make_series
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(path, world.tokens["staff"]).status_code == 200
+        return len(queries)
+
+    count()  # the token's "last used" is written on its first use
+    before = count()
+    for n in range(5):
+        group = make_group(center=world.center, slug=f"neu-{n}")
+        room = make_room(center=world.center, name=f"Neu {n}")
+        make_series(
+            group=group,
+            room=room,
+            start_date=TUESDAYS_2030[0],
+            weeks=3,
+            status="pending",
+            date_state="requested",
+        )
+    assert count() == before
