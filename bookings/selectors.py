@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
 from itertools import islice
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -15,10 +16,29 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from centers.models import Center, Room
 
-from .models import Occurrence, OccurrenceState, Series
+from .models import Occurrence, OccurrenceState, Series, SeriesStatus
 
 _SERIES_JOINS = ("group__center", "room", "created_by")
 _OCCURRENCE_JOINS = ("series__group__center", "series__room", "room")
+
+
+def pending_series(centers: Iterable[Center] | QuerySet[Center]) -> QuerySet[Series]:
+    """Series with dates waiting for a decision in these centers, oldest request first."""
+    return (
+        Series.objects.filter(
+            group__center__in=centers,
+            status__in=[SeriesStatus.PENDING, SeriesStatus.PARTLY_CONFIRMED],
+        )
+        .annotate(
+            requested_count=Count(
+                "occurrences", filter=Q(occurrences__state=OccurrenceState.REQUESTED)
+            )
+        )
+        .filter(requested_count__gt=0)
+        .select_related(*_SERIES_JOINS)
+        .prefetch_related("equipment_needed")
+        .order_by("created_at")
+    )
 
 
 def closure_affected_occurrences(

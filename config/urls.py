@@ -36,7 +36,11 @@ urlpatterns = [
     path("staff/", include("console.urls")),
     path("attendance/", include("attendance.urls")),
     path("", include("reports.urls")),
+    path("profile/api-tokens/", include("api.token_urls")),
     path("profile/", include("accounts.urls")),
+    path("api/v1/", include("api.urls")),
+    path("embed/", include("api.embed_urls")),
+    path("open-data/", include("api.opendata_urls")),
 ]
 
 handler404 = "centers.views.page_not_found"

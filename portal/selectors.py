@@ -222,6 +222,11 @@ class Preview:
     def confirmed_at_once(self) -> list[PreviewDate]:
         return self._with(Verdict.FINE)
 
+    @property
+    def free_count(self) -> int:
+        """Dates whose room is free: confirmed at once, or waiting for staff."""
+        return len(self.confirmed_at_once) + len(self.for_staff)
+
 
 def preview_horizon(rule: RecurrenceRule, center: Center) -> date:
     """Series are checked as far ahead as the service creates their dates: the center's

@@ -17,6 +17,10 @@ env = environ.Env(
     SITE_URL=(str, "http://127.0.0.1:8000"),
     BOOKING_HORIZON_MONTHS=(int, 12),
     BOOKING_LOCK_TIMEOUT_MS=(int, 5000),
+    API_RATE_IP=(str, "300/min"),
+    API_RATE_TOKEN=(str, "600/min"),
+    API_NUM_PROXIES=(int, 0),
+    EMBED_FRAME_ANCESTORS=(str, "*"),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -36,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "schedule",
     "accounts",
@@ -49,6 +56,7 @@ INSTALLED_APPS = [
     "display",
     "reports",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +229,47 @@ SCHEDULER_PREVIOUS_OCCURRENCE = None
 # to their next page this often when the day does not fit on one screen.
 DISPLAY_POLL_SECONDS = env.int("DISPLAY_POLL_SECONDS", default=30)
 DISPLAY_PAGE_SECONDS = env.int("DISPLAY_PAGE_SECONDS", default=12)
+
+# --- REST API (api app) ------------------------------------------------------------------------
+# Personal tokens only (no session): no cookies, so no CSRF, and CORS can allow every origin.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.IPThrottle", "api.throttling.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind N reverse proxies, the client is the N-th address from the right in X-Forwarded-For;
+    # with 0 it is REMOTE_ADDR, which a client cannot forge.
+    "NUM_PROXIES": env("API_NUM_PROXIES"),
+}
+# Requests per IP address (everyone) and per token; "N/sec|min|hour|day".
+API_THROTTLE_RATES = {"ip": env("API_RATE_IP"), "token": env("API_RATE_TOKEN")}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Treffpunkt API",
+    "DESCRIPTION": (
+        "The public program of the centers (no login) and, with a personal token from the "
+        "profile page, a leader's groups, requests and dates and the staff's queue and closures."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SeriesStatusEnum": "bookings.models.SeriesStatus",
+        "DateStateEnum": "bookings.models.OccurrenceState",
+        "PublicDateStatusEnum": ["scheduled", "rescheduled", "cancelled"],
+    },
+}
+# Which sites may show the embedded program in an iframe (CSP frame-ancestors); "*" = any.
+EMBED_FRAME_ANCESTORS = env("EMBED_FRAME_ANCESTORS")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
