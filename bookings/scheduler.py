@@ -34,7 +34,8 @@ def group_calendar(group: Group) -> Calendar:
     if group.calendar_id:
         return group.calendar
     # Lock the group so two first bookings do not both create a calendar.
-    locked = Group.objects.select_for_update().get(pk=group.pk)
+    # NO KEY: the booking writers' foreign-key checks on the group must not wait for this.
+    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
     if locked.calendar_id is None:
         locked.calendar = Calendar.objects.create(name=group.name[:200], slug=f"group-{group.pk}")
         locked.save(update_fields=["calendar"])
