@@ -19,7 +19,7 @@ from centers.permissions import can_manage_center
 from config.forms import date_in_range, date_range_message
 from notifications.outbox import enqueue
 
-from ..errors import Messages
+from ..errors import Messages, StaleEdit
 from ..locking import in_transaction, lock, rooms_of
 from ..models import Cause, Occurrence, OccurrenceState, SeriesStatus
 from ..policy import IssueKind
@@ -190,7 +190,9 @@ def _update(
     ends_at: datetime,
     reason: str,
 ) -> ClosureChange:
-    closure = Closure.objects.select_related("center", "room").get(pk=closure_id)
+    closure = Closure.objects.select_related("center", "room").filter(pk=closure_id).first()
+    if closure is None:  # removed by someone else while this edit was being made
+        raise StaleEdit(current=0)
     center = closure.center
     newly = [o.pk for o in affected(center=center, room=room, starts_at=starts_at, ends_at=ends_at)]
     mine = list(
@@ -208,6 +210,10 @@ def _update(
         series=_series_of(ids),
         rows=ids,
     )
+    # Removed by someone else since it was read above: the edit page is out of date. (Locked
+    # here, so that a removal that comes later waits for this change.)
+    if not Closure.objects.select_for_update(no_key=True).filter(pk=closure.pk).values("pk"):
+        raise StaleEdit(current=0)
     closure.room, closure.starts_at, closure.ends_at, closure.reason = (
         room,
         starts_at,
