@@ -92,6 +92,8 @@ def lost_updates(edits: list[list]) -> dict[str, int]:
     stale_applied = sum(
         1 for _e, _pk, _v, stale, _op, outcome in edits if stale and outcome == "applied"
     )
+    sent = Counter((entity, pk, version) for entity, pk, version, stale, *_ in edits if not stale)
+    contended = sum(1 for n in sent.values() if n > 1)
     stale_sent = sum(1 for edit in edits if edit[3])
     stale_refused = sum(1 for edit in edits if edit[3] and edit[5] == "stale")
     return {
@@ -99,6 +101,9 @@ def lost_updates(edits: list[list]) -> dict[str, int]:
         "applied_twice_from_one_version": twice,
         "stale_applied": stale_applied,
         "stale_sent": stale_sent,
+        # (entity, version) pairs that two or more workers sent edits from: where a lost
+        # update would have happened without the version check.
+        "contended_versions": contended,
         "stale_refused": stale_refused,
         "versioned_edits": len(edits),
         "versioned_applied": sum(applied.values()),
