@@ -98,25 +98,30 @@ _TAIL = """
 
 _PG = """
     WITH c AS (SELECT * FROM unnest(%(s)s::timestamptz[], %(e)s::timestamptz[]) c(s, e))
-    SELECT 'block', b.starts_at, b.ends_at, b.occurrence_id, o.series_id, g.name, r.name,
-           NULL::int, NULL::int
+    SELECT 'block', x.starts_at, x.ends_at, x.occurrence_id, x.series_id, x.group_name,
+           x.room_name, NULL::int, NULL::int
     FROM unnest(%(units)s::bigint[]) u(id) CROSS JOIN c CROSS JOIN LATERAL (
-        SELECT occurrence_id, starts_at, ends_at FROM bookings_roomblock
-        WHERE room_id = u.id AND starts_at < c.e AND starts_at > c.s - %(reach)s
-          AND ends_at > c.s OFFSET 0) b
-    JOIN bookings_occurrence o ON o.id = b.occurrence_id
-    JOIN bookings_series s ON s.id = o.series_id
-    JOIN groups_group g ON g.id = s.group_id JOIN centers_room r ON r.id = o.room_id
+        SELECT b.occurrence_id, b.starts_at, b.ends_at, o.series_id, g.name AS group_name,
+               r.name AS room_name
+        FROM bookings_roomblock b JOIN bookings_occurrence o ON o.id = b.occurrence_id
+        JOIN bookings_series s ON s.id = o.series_id JOIN groups_group g ON g.id = s.group_id
+        JOIN centers_room r ON r.id = o.room_id
+        WHERE b.room_id = u.id AND b.starts_at < c.e AND b.starts_at > c.s - %(reach)s
+          AND b.ends_at > c.s
+        OFFSET 0) x
     UNION ALL
-    SELECT 'pending', o.starts_at, o.ends_at, o.id, o.series_id, g.name, r.name,
-           r.setup_minutes, r.cleanup_minutes
+    SELECT 'pending', x.starts_at, x.ends_at, x.id, x.series_id, x.group_name, x.room_name,
+           x.setup_minutes, x.cleanup_minutes
     FROM unnest(%(related)s::bigint[]) u(id) CROSS JOIN c CROSS JOIN LATERAL (
-        SELECT id, series_id, room_id, starts_at, ends_at FROM bookings_occurrence
-        WHERE room_id = u.id AND state = 'requested' AND starts_at < c.e + %(margin)s
-          AND starts_at > c.s - %(margin)s - %(reach)s AND ends_at > c.s - %(margin)s
-        OFFSET 0) o
-    JOIN bookings_series s ON s.id = o.series_id JOIN groups_group g ON g.id = s.group_id
-    JOIN centers_room r ON r.id = o.room_id
+        SELECT o.id, o.starts_at, o.ends_at, o.series_id, g.name AS group_name,
+               r.name AS room_name, r.setup_minutes, r.cleanup_minutes
+        FROM (SELECT id, series_id, room_id, starts_at, ends_at, state FROM bookings_occurrence
+              WHERE room_id = u.id AND starts_at < c.e + %(margin)s
+                AND starts_at > c.s - %(margin)s - %(reach)s OFFSET 0) o
+        JOIN bookings_series s ON s.id = o.series_id JOIN groups_group g ON g.id = s.group_id
+        JOIN centers_room r ON r.id = o.room_id
+        WHERE o.state = 'requested' AND o.ends_at > c.s - %(margin)s
+        OFFSET 0) x
 """ + _TAIL.format(
     center="%(center)s",
     related="SELECT unnest(%(related)s::bigint[])",
