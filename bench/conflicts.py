@@ -155,7 +155,7 @@ _SQLITE = """
            r.setup_minutes, r.cleanup_minutes
     FROM c CROSS JOIN bookings_occurrence o CROSS JOIN bookings_series s
          CROSS JOIN groups_group g CROSS JOIN centers_room r
-    WHERE o.room_id IN ({related}) AND o.state = 'requested' AND o.starts_at < c.pe
+    WHERE o.room_id IN ({related}) AND +o.state = 'requested' AND o.starts_at < c.pe
       AND o.starts_at > c.plo AND o.ends_at > c.ps
       AND s.id = o.series_id AND g.id = s.group_id AND r.id = o.room_id
 """
