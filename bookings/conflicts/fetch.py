@@ -64,14 +64,12 @@ def _equipment_name(name: str, name_en: str) -> str:
 def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
     """Everything in one statement: one round trip, whatever the number of dates.
 
-    Each (unit, date) pair is one short range scan of the (room, starts_at, ends_at) index, run
-    from a LATERAL subquery; OFFSET 0 stops the planner from flattening it into a hash join
-    over the whole table. The names are joined inside that subquery, a handful of rows at a
-    time (outside it, with 4,000 series, the planner hashed the whole series and group tables
-    for 40 rows). Requests are read by (room, starts_at) alone and filtered by state after:
-    offered the state index as well, the planner ANDed it with the plain room index and read
-    every date of the room once per range. The statement is the same for 1 or 1,000 dates
-    (arrays, not OR-ed ranges, which took longer to plan than to run).
+    Each (unit, date) pair is one short range scan of the (room, starts_at, ends_at) index in
+    a LATERAL subquery (OFFSET 0: not flattened into a hash join over the whole table), which
+    also joins the names, a few rows at a time (outside it, the planner hashed the whole series
+    and group tables). Requests are read by (room, starts_at) and filtered by state after (else
+    the planner ANDed the state index with the plain room index). The statement is the same
+    for 1 or 1,000 dates (arrays, not OR-ed ranges, which took longer to plan than to run).
     """
     room = Room._meta.db_table
     sql = f"""
@@ -287,20 +285,17 @@ def _time(value: time | str) -> time:
 def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     """The same rows as `fetch_sql`, in two statements written for SQLite.
 
-    The first reads the room with its parent and parts (their buffers bound the ranges) and
-    the center's facts. In the second, the candidate ranges are a VALUES table joined against
-    the (room, starts_at, ends_at) index of the blocks and the (room, starts_at) index of the
-    dates: one short range scan per unit and date, as on PostgreSQL. (Building the same
-    question through the ORM, an OR of 52 ranges, cost ten times more than running it.)
+    The first reads the room, its parent and parts (their buffers bound the ranges) and the
+    center. In the second the ranges are a VALUES table joined against the (room, starts_at)
+    indexes of blocks and dates: one short range scan per unit and date, as on PostgreSQL.
+    (Built through the ORM, an OR of 52 ranges cost ten times more than running it.)
 
-    - The ranges go in as whole Unix seconds (the start rounded down, the end up) and SQLite
-      writes them as the UTC text Django stores there: formatting hundreds of datetimes in
-      Python cost more than the query. Rounding outwards only widens a range; `classify` keeps
-      exactly what overlaps.
-    - The room ids go in as literal lists and CROSS JOIN fixes the join order (the ranges
-      outside, the index scans inside). Joined against a CTE of rooms instead, SQLite's planner
-      first builds a Bloom filter over the whole table of dates: a full scan per check.
-      `+o.state` keeps the state index out of the choice for requests (as on PostgreSQL).
+    - Ranges go in as whole Unix seconds (start rounded down, end up); SQLite writes them as
+      the UTC text Django stores: formatting hundreds of datetimes in Python cost more than the
+      query. Rounding outwards only widens a range; `classify` keeps exactly what overlaps.
+    - Room ids go in as literal lists and CROSS JOIN fixes the join order (ranges outside,
+      index scans inside): against a CTE of rooms, SQLite's planner first built a Bloom filter
+      over the whole table of dates. `+o.state` keeps the state index out of the choice.
     """
     room = q.room
     t = {
