@@ -1,9 +1,14 @@
-"""The one way the booking services lock: inside a transaction, rooms -> series -> rows.
+"""The one way the booking services lock: inside a transaction, rooms -> series -> rows
+(a closure's own row before all of them, for closure changes).
 
 Every writer locks what it is about to use once, late, and always in this order (rooms by id
 with their parents and parts, then series by id, then occurrence rows by id), so two writers
 can wait for each other but never deadlock. Only the rows meant are locked
-(`FOR UPDATE OF` the table itself, not the joined center or group). On PostgreSQL a lock
+(`FOR NO KEY UPDATE OF` the table itself, not the joined center or group). NO KEY: writers
+still exclude each other, but a foreign-key check stays free to pass — PostgreSQL checks
+Django's (deferred) foreign keys at COMMIT with FOR KEY SHARE, and a writer whose commit
+waited for a room held FOR UPDATE by another writer, who in turn waited for the plan version
+the first had raised, was a deadlock. On PostgreSQL a lock
 timeout turns a long wait into a clear "try again" instead of a hanging request; on SQLite
 BEGIN IMMEDIATE already serializes writers, and a busy database gives the same message.
 
@@ -77,6 +82,23 @@ def _room_closure(room_ids: Iterable[int]) -> set[int]:
     return ids
 
 
+def lock_closure(closure_id: int) -> object | None:
+    """Lock a closure before anything else (closures -> rooms -> series -> rows): a change or
+    removal of it reads the dates it holds only after that, so two of them cannot miss each
+    other's dates. Returns the closure, or None when it is gone."""
+    from centers.models import Closure
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("bookings.locking.lock_closure() must run inside transaction.atomic()")
+    _set_timeout()
+    return (
+        Closure.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("center", "room")
+        .filter(pk=closure_id)
+        .first()
+    )
+
+
 def lock(
     *,
     rooms: Iterable[int] = (),
@@ -101,7 +123,7 @@ def lock(
     room_ids = _room_closure(rooms)
     if room_ids:
         list(
-            Room.objects.select_for_update(of=("self",))
+            Room.objects.select_for_update(of=("self",), no_key=True)
             .filter(pk__in=room_ids)
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -110,7 +132,7 @@ def lock(
     series_ids = sorted({pk for pk in series if pk is not None})
     if series_ids:
         locked.series = list(
-            Series.objects.select_for_update(of=("self",))
+            Series.objects.select_for_update(of=("self",), no_key=True)
             .select_related(*series_joins)
             .filter(pk__in=series_ids)
             .order_by("pk")
@@ -121,7 +143,9 @@ def lock(
             Occurrence.objects.filter(series_id__in=series_ids).values_list("pk", flat=True)
         )
     if row_ids:
-        query = Occurrence.objects.select_for_update(of=("self",)).filter(pk__in=sorted(row_ids))
+        query = Occurrence.objects.select_for_update(of=("self",), no_key=True).filter(
+            pk__in=sorted(row_ids)
+        )
         if row_states is not None:
             query = query.filter(state__in=list(row_states))
         locked.rows = list(query.select_related(*row_joins).order_by("pk"))

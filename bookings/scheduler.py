@@ -11,11 +11,12 @@ declined dates (cancelled=True), moved dates, and dates the current rule does no
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from schedule.models import Calendar, Event, Rule
 from schedule.models import Occurrence as SchedulerOccurrence
 
@@ -34,7 +35,8 @@ def group_calendar(group: Group) -> Calendar:
     if group.calendar_id:
         return group.calendar
     # Lock the group so two first bookings do not both create a calendar.
-    locked = Group.objects.select_for_update().get(pk=group.pk)
+    # NO KEY: the booking writers' foreign-key checks on the group must not wait for this.
+    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
     if locked.calendar_id is None:
         locked.calendar = Calendar.objects.create(name=group.name[:200], slug=f"group-{group.pk}")
         locked.save(update_fields=["calendar"])
@@ -158,20 +160,37 @@ def series_sync(series: Series) -> None:
     occurrences_mirror(series)
 
 
+SYNC_ATTEMPTS = 3
+
+
+def _sync_one(series_id: int) -> None:
+    with transaction.atomic():
+        series = (
+            Series.objects.select_related("group__center", "room", "event__rule")
+            .filter(pk=series_id)
+            .first()
+        )
+        if series is not None:
+            series_sync(series)
+
+
 def sync_now(series_ids: Iterable[int]) -> None:
-    """Sync these series' mirrors, each in its own short transaction (idempotent)."""
+    """Sync these series' mirrors, each in its own short transaction (idempotent). A busy
+    database (SQLite's one writer, a lock timeout) is tried again a few times; what still
+    fails is left to the periodic check, which repairs it."""
     for series_id in sorted(set(series_ids)):
-        try:
-            with transaction.atomic():
-                series = (
-                    Series.objects.select_related("group__center", "room", "event__rule")
-                    .filter(pk=series_id)
-                    .first()
-                )
-                if series is not None:
-                    series_sync(series)
-        except Exception:  # the periodic check repairs what a failed sync left behind
-            logger.exception("django-scheduler mirror sync failed for series %s", series_id)
+        for attempt in range(1, SYNC_ATTEMPTS + 1):
+            try:
+                _sync_one(series_id)
+                break
+            except OperationalError:
+                if attempt == SYNC_ATTEMPTS:
+                    logger.exception("mirror sync of series %s failed: database busy", series_id)
+                else:
+                    time.sleep(0.2 * attempt)
+            except Exception:
+                logger.exception("django-scheduler mirror sync failed for series %s", series_id)
+                break
 
 
 @dataclass

@@ -1,15 +1,18 @@
 """Fetching what `classify` needs: a constant number of queries for any number of slots.
 
-Two implementations of one question: `fetch_sql` (PostgreSQL, one statement) and `fetch_orm`
-(any database, a handful of small queries). They return the same rows; a PostgreSQL test
-compares their reports. `load_context` turns the rows into a `classify.Context`.
+Three implementations of one question: `fetch_sql` (PostgreSQL, one statement), `fetch_sqlite`
+(two hand-written statements) and `fetch_orm` (any database, a handful of small queries). They
+return the same rows; tests compare their reports on each database. `load_context` turns the
+rows into a `classify.Context`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -24,7 +27,7 @@ from groups.models import Group
 
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
 from ..recurrence import Slot, localize
-from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts, Span, buffered
+from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts, Span
 
 # --- fetching: a constant number of queries for any number of slots ---------------------------
 
@@ -45,11 +48,11 @@ class _Query:
     equipment: Sequence[int]
     ignore_series_id: int | None
 
-    @property
+    @cached_property
     def first(self) -> datetime:
         return min(s.starts_at for s in self.slots)
 
-    @property
+    @cached_property
     def last(self) -> datetime:
         return max(s.ends_at for s in self.slots)
 
@@ -61,10 +64,12 @@ def _equipment_name(name: str, name_en: str) -> str:
 def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
     """Everything in one statement: one round trip, whatever the number of dates.
 
-    Each (unit, date) pair is one short range scan of the (room, starts_at, ends_at) index, run
-    from a LATERAL subquery; OFFSET 0 stops the planner from flattening it into a hash join
-    over the whole table. The statement is the same for 1 or 1,000 dates (arrays, not OR-ed
-    ranges, which took longer to plan than to run).
+    Each (unit, date) pair is one short range scan of the (room, starts_at, ends_at) index in
+    a LATERAL subquery (OFFSET 0: not flattened into a hash join over the whole table), which
+    also joins the names, a few rows at a time (outside it, the planner hashed the whole series
+    and group tables). Requests are read by (room, starts_at) and filtered by state after (else
+    the planner ANDed the state index with the plain room index). The statement is the same
+    for 1 or 1,000 dates (arrays, not OR-ed ranges, which took longer to plan than to run).
     """
     room = Room._meta.db_table
     sql = f"""
@@ -80,31 +85,40 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
     ), c AS (
         SELECT * FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS c(s, e)
     )
-    SELECT 'block', b.starts_at, b.ends_at, b.occurrence_id, o.series_id, g.name, r.name,
-           NULL::int, NULL::int
+    SELECT 'block', x.starts_at, x.ends_at, x.occurrence_id, x.series_id, x.group_name,
+           x.room_name, NULL::int, NULL::int
     FROM units u CROSS JOIN c CROSS JOIN lim CROSS JOIN LATERAL (
-        SELECT occurrence_id, starts_at, ends_at FROM {RoomBlock._meta.db_table}
-        WHERE room_id = u.id AND starts_at < c.e AND starts_at > c.s - lim.reach
-          AND ends_at > c.s
+        SELECT b.occurrence_id, b.starts_at, b.ends_at, o.series_id, g.name AS group_name,
+               r.name AS room_name
+        FROM {RoomBlock._meta.db_table} b
+        JOIN {Occurrence._meta.db_table} o ON o.id = b.occurrence_id
+        JOIN {Series._meta.db_table} s ON s.id = o.series_id
+        JOIN {Group._meta.db_table} g ON g.id = s.group_id
+        JOIN {room} r ON r.id = o.room_id
+        WHERE b.room_id = u.id AND b.starts_at < c.e AND b.starts_at > c.s - lim.reach
+          AND b.ends_at > c.s
         OFFSET 0
-    ) b
-    JOIN {Occurrence._meta.db_table} o ON o.id = b.occurrence_id
-    JOIN {Series._meta.db_table} s ON s.id = o.series_id
-    JOIN {Group._meta.db_table} g ON g.id = s.group_id
-    JOIN {room} r ON r.id = o.room_id
+    ) x
     UNION ALL
-    SELECT 'pending', o.starts_at, o.ends_at, o.id, o.series_id, g.name, r.name,
-           r.setup_minutes, r.cleanup_minutes
+    SELECT 'pending', x.starts_at, x.ends_at, x.id, x.series_id, x.group_name, x.room_name,
+           x.setup_minutes, x.cleanup_minutes
     FROM rel CROSS JOIN c CROSS JOIN lim CROSS JOIN LATERAL (
-        SELECT id, series_id, room_id, starts_at, ends_at FROM {Occurrence._meta.db_table}
-        WHERE room_id = rel.id AND state = %(requested)s
-          AND starts_at < c.e + lim.margin AND starts_at > c.s - lim.margin - lim.reach
-          AND ends_at > c.s - lim.margin AND series_id <> %(ignore)s
+        SELECT o.id, o.starts_at, o.ends_at, o.series_id, g.name AS group_name,
+               r.name AS room_name, r.setup_minutes, r.cleanup_minutes
+        FROM (
+            SELECT id, series_id, room_id, starts_at, ends_at, state
+            FROM {Occurrence._meta.db_table}
+            WHERE room_id = rel.id AND starts_at < c.e + lim.margin
+              AND starts_at > c.s - lim.margin - lim.reach
+            OFFSET 0
+        ) o
+        JOIN {Series._meta.db_table} s ON s.id = o.series_id
+        JOIN {Group._meta.db_table} g ON g.id = s.group_id
+        JOIN {room} r ON r.id = o.room_id
+        WHERE o.state = %(requested)s AND o.ends_at > c.s - lim.margin
+          AND o.series_id <> %(ignore)s
         OFFSET 0
-    ) o
-    JOIN {Series._meta.db_table} s ON s.id = o.series_id
-    JOIN {Group._meta.db_table} g ON g.id = s.group_id
-    JOIN {room} r ON r.id = o.room_id
+    ) x
     UNION ALL
     SELECT 'closure', starts_at, ends_at, id, NULL, reason, NULL, NULL, NULL
     FROM {Closure._meta.db_table}
@@ -257,6 +271,145 @@ def fetch_orm(q: _Query) -> dict[str, list[tuple]]:
     }
 
 
+def _aware(value: datetime | str) -> datetime:
+    """A datetime read by raw SQL from SQLite (naive UTC, or text) as an aware UTC value."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def _time(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
+    """The same rows as `fetch_sql`, in two statements written for SQLite.
+
+    The first reads the room, its parent and parts (their buffers bound the ranges) and the
+    center. In the second the ranges are a VALUES table joined against the (room, starts_at)
+    indexes of blocks and dates: one short range scan per unit and date, as on PostgreSQL.
+    (Built through the ORM, an OR of 52 ranges cost ten times more than running it.)
+
+    - Ranges go in as whole Unix seconds (start rounded down, end up); SQLite writes them as
+      the UTC text Django stores: formatting hundreds of datetimes in Python cost more than the
+      query. Rounding outwards only widens a range; `classify` keeps exactly what overlaps.
+    - Room ids go in as literal lists and CROSS JOIN fixes the join order (ranges outside,
+      index scans inside): against a CTE of rooms, SQLite's planner first built a Bloom filter
+      over the whole table of dates. `+o.state` keeps the state index out of the choice.
+    """
+    room = q.room
+    t = {
+        "room": Room._meta.db_table,
+        "center": Center._meta.db_table,
+        "block": RoomBlock._meta.db_table,
+        "occ": Occurrence._meta.db_table,
+        "series": Series._meta.db_table,
+        "group": Group._meta.db_table,
+        "closure": Closure._meta.db_table,
+        "hours": OpeningHours._meta.db_table,
+        "equipment": Equipment._meta.db_table,
+        "room_equipment": Room.equipment.through._meta.db_table,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.id, r.parent_id, r.setup_minutes, r.cleanup_minutes, c.time_zone,"
+            f" c.federal_state, c.booking_horizon_months FROM {t['room']} r"
+            f" JOIN {t['center']} c ON c.id = r.center_id"
+            " WHERE r.id = %s OR r.parent_id = %s OR r.id = %s",
+            [room.pk, room.pk, room.parent_id or -1],
+        )
+        related = cursor.fetchall()
+        units = [r[0] for r in related if r[0] == room.pk or r[1] == room.pk]
+        rel = [r[0] for r in related]
+        reach = int(MAX_DATE_SPAN.total_seconds()) + 60 * max(r[2] + r[3] for r in related)
+        margin = 60 * max(max(r[2], r[3]) for r in related)
+        ranges: list[int] = []
+        for start, end in q.held:
+            ranges.append(math.floor(start.timestamp()))
+            ranges.append(math.ceil(end.timestamp()))
+        unit_marks = ", ".join(["%s"] * len(units))
+        rel_marks = ", ".join(["%s"] * len(rel))
+        equipment_marks = ", ".join(["%s"] * len(q.equipment)) or "NULL"
+        sql = f"""
+        WITH v(a, b) AS (VALUES {", ".join(["(%s, %s)"] * len(q.held))}),
+        c(s, lo, e, ps, plo, pe) AS (
+            SELECT datetime(a, 'unixepoch'), datetime(a - %s, 'unixepoch'),
+                   datetime(b, 'unixepoch'), datetime(a - %s, 'unixepoch'),
+                   datetime(a - %s, 'unixepoch'), datetime(b + %s, 'unixepoch')
+            FROM v
+        )
+        SELECT 'block', b.starts_at, b.ends_at, b.occurrence_id, o.series_id, g.name, r.name,
+               NULL, NULL
+        FROM c CROSS JOIN {t["block"]} b CROSS JOIN {t["occ"]} o CROSS JOIN {t["series"]} s
+             CROSS JOIN {t["group"]} g CROSS JOIN {t["room"]} r
+        WHERE b.room_id IN ({unit_marks}) AND b.starts_at < c.e AND b.starts_at > c.lo
+          AND b.ends_at > c.s AND o.id = b.occurrence_id AND s.id = o.series_id
+          AND g.id = s.group_id AND r.id = o.room_id
+        UNION ALL
+        SELECT 'pending', o.starts_at, o.ends_at, o.id, o.series_id, g.name, r.name,
+               r.setup_minutes, r.cleanup_minutes
+        FROM c CROSS JOIN {t["occ"]} o CROSS JOIN {t["series"]} s CROSS JOIN {t["group"]} g
+             CROSS JOIN {t["room"]} r
+        WHERE o.room_id IN ({rel_marks}) AND o.starts_at < c.pe AND o.starts_at > c.plo
+          AND o.ends_at > c.ps AND +o.state = %s AND o.series_id <> %s
+          AND s.id = o.series_id AND g.id = s.group_id AND r.id = o.room_id
+        UNION ALL
+        SELECT 'closure', starts_at, ends_at, id, NULL, reason, NULL, NULL, NULL
+        FROM {t["closure"]}
+        WHERE center_id = %s AND (room_id IS NULL OR room_id IN ({rel_marks}))
+          AND starts_at < datetime(%s, 'unixepoch') AND ends_at > datetime(%s, 'unixepoch')
+        UNION ALL
+        SELECT 'hours', NULL, NULL, NULL, NULL, opens, closes, weekday, NULL
+        FROM {t["hours"]} WHERE center_id = %s
+        UNION ALL
+        SELECT 'equipment', NULL, NULL, NULL, NULL, name, name_en, NULL, NULL
+        FROM {t["equipment"]} e WHERE e.id IN ({equipment_marks}) AND NOT EXISTS (
+            SELECT 1 FROM {t["room_equipment"]} re
+            WHERE re.room_id = %s AND re.equipment_id = e.id
+        )
+        """
+        params = [
+            *ranges,
+            reach,
+            margin,
+            margin + reach,
+            margin,
+            *units,
+            *rel,
+            OccurrenceState.REQUESTED.value,
+            -1 if q.ignore_series_id is None else q.ignore_series_id,
+            room.center_id,
+            *rel,
+            math.ceil(q.last.timestamp()),
+            math.floor(q.first.timestamp()),
+            room.center_id,
+            *q.equipment,
+            room.pk,
+        ]
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows: dict[str, list[tuple]] = {
+        "block": [],
+        "pending": [],
+        "closure": [],
+        "hours": [],
+        "center": [r[4:] for r in related if r[0] == room.pk],
+        "equipment": [],
+    }
+    for kind, start, end, pk, series_id, name, other, n1, n2 in found:
+        if kind == "block":
+            rows[kind].append((_aware(start), _aware(end), pk, series_id, name, other))
+        elif kind == "pending":
+            rows[kind].append((_aware(start), _aware(end), pk, series_id, name, other, n1, n2))
+        elif kind == "closure":
+            rows[kind].append((_aware(start), _aware(end), name, pk))
+        elif kind == "hours":
+            rows[kind].append((n1, _time(name), _time(other)))
+        else:
+            rows[kind].append((name, other))
+    return rows
+
+
 def _equipment_ids(items: Iterable[Equipment | int]) -> list[int]:
     return [item if isinstance(item, int) else item.pk for item in items]
 
@@ -265,6 +418,9 @@ def horizon_start(center_today: date, months: int, tz) -> datetime:
     """The first moment beyond the booking horizon: local midnight after today + months."""
     last = center_today + relativedelta(months=months)
     return localize(datetime.combine(last + timedelta(days=1), time.min), tz)
+
+
+FETCHES = {"sql": fetch_sql, "sqlite": fetch_sqlite, "orm": fetch_orm}
 
 
 def load_context(
@@ -277,10 +433,11 @@ def load_context(
     now: datetime | None = None,
     fetch: str | None = None,
 ) -> Context:
-    """Fetch what `classify` needs: one query on PostgreSQL, five (six with equipment) else.
+    """Fetch what `classify` needs: one query on PostgreSQL, two on SQLite, five or six through
+    the ORM (other databases).
 
     `now` decides what is past and where the booking horizon lies (default: the real now);
-    `fetch` forces "sql" or "orm" (tests compare both).
+    `fetch` forces "sql" (PostgreSQL), "sqlite" or "orm" (tests compare them).
     """
     now = now or timezone.now()
     facts = RoomFacts(
@@ -294,14 +451,16 @@ def load_context(
     if not slots:
         tz = ZoneInfo(room.center.time_zone)
         return Context(room=facts, tz=tz, now=now)
-    held = [
-        buffered((s.starts_at, s.ends_at), facts.setup_minutes, facts.cleanup_minutes)
-        for s in slots
-    ]
+    # `buffered` for each slot, with the two widths made once (timedelta() is not free).
+    setup, cleanup = (
+        timedelta(minutes=facts.setup_minutes),
+        timedelta(minutes=facts.cleanup_minutes),
+    )
+    held = [(s.starts_at - setup, s.ends_at + cleanup) for s in slots]
     query = _Query(room, slots, held, _equipment_ids(equipment), ignore_series_id)
     if fetch is None:
-        fetch = "sql" if connection.vendor == "postgresql" else "orm"
-    rows = fetch_sql(query) if fetch == "sql" else fetch_orm(query)
+        fetch = {"postgresql": "sql", "sqlite": "sqlite"}.get(connection.vendor, "orm")
+    rows = FETCHES[fetch](query)
 
     ((time_zone, state, horizon_months),) = rows["center"]
     tz = ZoneInfo(time_zone)

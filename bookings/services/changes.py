@@ -14,7 +14,7 @@ from centers.models import Room
 from config.forms import date_in_range, date_range_message
 from notifications.outbox import enqueue
 
-from ..errors import Messages, StaleEdit
+from ..errors import STALE, Messages, StaleEdit
 from ..locking import in_transaction, lock, rooms_of, rooms_of_series
 from ..models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from ..permissions import can_book_for_group, can_decide
@@ -27,6 +27,16 @@ def _reason(reason: str, *, required: bool) -> str:
     if required and not reason:
         raise ValidationError({"reason": str(Messages.REASON_REQUIRED)})
     return reason[:300]  # the width of Occurrence.reason
+
+
+def _series_of(occurrence_id: int) -> int:
+    """The series of a date, read before locking. A date removed meanwhile (a series change
+    drops requested dates) is the page being out of date, not a crash."""
+    found = Occurrence.objects.filter(pk=occurrence_id).values_list("series_id", flat=True)
+    series_id = next(iter(found), None)
+    if series_id is None:
+        raise ValidationError({"occurrence": ValidationError(str(Messages.STALE), code=STALE)})
+    return series_id
 
 
 def _check_row(row: Occurrence | None, expected_version: int | None) -> Occurrence:
@@ -107,7 +117,7 @@ def _move(
     by_staff: bool,
     expected_version: int | None,
 ) -> Occurrence:
-    series_id = Occurrence.objects.values_list("series_id", flat=True).get(pk=occurrence_id)
+    series_id = _series_of(occurrence_id)
     locked = lock(
         rooms={*rooms_of([occurrence_id]), room.pk},
         series=[series_id],
@@ -187,7 +197,7 @@ def occurrence_cancel(
 def _cancel(
     *, user: User, occurrence_id: int, reason: str, cause: str, expected_version: int | None
 ) -> Occurrence:
-    series_id = Occurrence.objects.values_list("series_id", flat=True).get(pk=occurrence_id)
+    series_id = _series_of(occurrence_id)
     locked = lock(
         rooms=rooms_of([occurrence_id]),
         series=[series_id],
@@ -249,7 +259,7 @@ def _reinstate(
     expected_version: int | None,
     by_staff: bool,
 ) -> Occurrence:
-    series_id = Occurrence.objects.values_list("series_id", flat=True).get(pk=occurrence_id)
+    series_id = _series_of(occurrence_id)
     locked = lock(
         rooms=rooms_of([occurrence_id]),
         series=[series_id],

@@ -20,7 +20,7 @@ from config.forms import date_in_range, date_range_message
 from notifications.outbox import enqueue
 
 from ..errors import Messages, StaleEdit
-from ..locking import in_transaction, lock, rooms_of
+from ..locking import in_transaction, lock, lock_closure, rooms_of
 from ..models import Cause, Occurrence, OccurrenceState, SeriesStatus
 from ..policy import IssueKind
 from ..selectors import closure_affected_occurrences as affected
@@ -193,7 +193,11 @@ def _update(
     reason: str,
     expected_version: int | None,
 ) -> ClosureChange:
-    closure = Closure.objects.select_related("center", "room").get(pk=closure_id)
+    closure = lock_closure(closure_id)
+    if closure is None:  # removed by someone else while this edit was being made
+        raise StaleEdit(current=0)
+    if expected_version is not None and closure.version != expected_version:
+        raise StaleEdit(current=closure.version)
     center = closure.center
     newly = [o.pk for o in affected(center=center, room=room, starts_at=starts_at, ends_at=ends_at)]
     mine = list(
@@ -211,12 +215,6 @@ def _update(
         series=_series_of(ids),
         rows=ids,
     )
-    # Re-read under the locks: the version decides whether this edit still applies.
-    closure = (
-        Closure.objects.select_for_update(of=("self",)).select_related("center").get(pk=closure_id)
-    )
-    if expected_version is not None and closure.version != expected_version:
-        raise StaleEdit(current=closure.version)
     closure.room, closure.starts_at, closure.ends_at, closure.reason = (
         room,
         starts_at,
@@ -321,9 +319,11 @@ def closure_delete(
 
 @in_transaction
 def _delete(*, user: User, closure_id: int, expected_version: int | None) -> ClosureChange:
-    closure = Closure.objects.select_related("center", "room").filter(pk=closure_id).first()
+    closure = lock_closure(closure_id)
     if closure is None:
         return ClosureChange(closure=None)
+    if expected_version is not None and closure.version != expected_version:
+        raise StaleEdit(current=closure.version)
     mine = list(
         Occurrence.objects.filter(closure=closure, state=OccurrenceState.CANCELLED).values_list(
             "pk", flat=True
@@ -335,13 +335,6 @@ def _delete(*, user: User, closure_id: int, expected_version: int | None) -> Clo
         rows=mine,
         row_states=[OccurrenceState.CANCELLED],
     )
-    closure = (
-        Closure.objects.select_for_update(of=("self",))
-        .select_related("center", "room")
-        .get(pk=closure_id)
-    )
-    if expected_version is not None and closure.version != expected_version:
-        raise StaleEdit(current=closure.version)
     rows = [r for r in locked.rows if r.closure_id == closure.pk]
     # The closure goes first, so that the dates' check no longer sees it.
     center_id = closure.center_id

@@ -114,10 +114,16 @@ def _update(
         old_before = [
             d for d in recurrence.local_dates(old_rule, through=from_date) if d < from_date
         ]
-        if before != old_before:
+        same_times = (rule.start_time, rule.end_time) == (old_rule.start_time, old_rule.end_time)
+        if before != old_before or not same_times:
             # The stored rule describes the dates from from_date on; earlier rows stay as they
-            # are (and appear in the mirror as single dates).
-            rule = rule.with_changes(start_date=from_date)
+            # are (and appear in the mirror as single dates). Its times apply to every date it
+            # produces, so a change of time alone counts too (else the mirror shows the earlier
+            # dates twice). It starts on its first date from then on, so that "every second
+            # week" stays in step, and a number of dates counts the earlier ones already held.
+            later = [d for d in recurrence.local_dates(rule, through=through) if d >= from_date]
+            count = None if rule.count is None else max(rule.count - len(old_before), 1)
+            rule = rule.with_changes(start_date=later[0] if later else from_date, count=count)
     new_slots = {
         s.starts_at.astimezone(tz).date(): s
         for s in _slots(rule, tz, through=through)
@@ -134,8 +140,13 @@ def _update(
         slot = new_slots.get(day)
         dead = row.state in transitions.DEAD_STATES
         if row.is_moved and not dead:
-            # Moved on purpose: it stays where it was put, whatever the new rule says.
+            # Moved on purpose: it stays where it was put, whatever the new rule says. If the
+            # new rule still has its day, it stays that date of the series: re-key it (as the
+            # cancelled ones below), else the mirror shows the rule's date beside it.
             kept_days.add(day)
+            if slot is not None and row.original_start != slot.original_start:
+                row.original_start = slot.original_start
+                rekeyed.append(row)
             continue
         if slot is None:
             if row.state == OccurrenceState.CONFIRMED:
