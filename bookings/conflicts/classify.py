@@ -180,20 +180,27 @@ def overlapping(ranges: Sequence[Span], spans: Sequence[Span]) -> list[list[int]
     Sort + sweep with a heap of active spans by end, so 52 ranges against 20,000 spans costs
     O((n + m) log n) plus the matches, not n·m comparisons.
     """
-    order = sorted(range(len(spans)), key=lambda j: spans[j][0])
     result: list[list[int]] = [[] for _ in ranges]
+    if not spans or not ranges:
+        return result
+    order = sorted(range(len(spans)), key=lambda j: spans[j][0])
     active: list[tuple[datetime, int]] = []
-    k = 0
+    k, total = 0, len(order)
+    push, pop = heapq.heappush, heapq.heappop
     for i in sorted(range(len(ranges)), key=lambda i: ranges[i][0]):
         start, end = ranges[i]
-        while k < len(order) and spans[order[k]][0] < end:
-            heapq.heappush(active, (spans[order[k]][1], order[k]))
+        while k < total and spans[order[k]][0] < end:
+            push(active, (spans[order[k]][1], order[k]))
             k += 1
         # Ranges come by start, so a span ending before this one starts is done for good.
         while active and active[0][0] <= start:
-            heapq.heappop(active)
-        # A span pushed for an earlier, longer range may start after this one ends.
-        result[i] = sorted(j for _end, j in active if spans[j][0] < end)
+            pop(active)
+        if active:
+            # A span pushed for an earlier, longer range may start after this one ends.
+            found = [j for _end, j in active if spans[j][0] < end]
+            if len(found) > 1:
+                found.sort()
+            result[i] = found
     return result
 
 
@@ -201,13 +208,17 @@ def within_hours(slot: Span, tz: tzinfo, hours: Hours) -> bool:
     """Whether the slot lies, in local time, fully inside one opening period of its weekday."""
     if not hours:
         return True  # a center without opening hours is always open
-    start, end = slot[0].astimezone(tz), slot[1].astimezone(tz)
+    return _within_local(slot[0].astimezone(tz), slot[1].astimezone(tz), hours)
+
+
+def _within_local(start: datetime, end: datetime, hours: Hours) -> bool:
     if start.date() != end.date():
         return False
-    return any(
-        opens <= start.time() and end.time() <= closes
-        for opens, closes in hours.get(start.weekday(), ())
-    )
+    periods = hours.get(start.weekday())
+    if not periods:
+        return False
+    begins, ends = start.time(), end.time()
+    return any(opens <= begins and ends <= closes for opens, closes in periods)
 
 
 def _busy_issues(
@@ -268,7 +279,12 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     """Issues per slot, in the order given; no database access."""
     room = ctx.room
     spans = [(s.starts_at, s.ends_at) for s in slots]
-    held = [buffered(span, room.setup_minutes, room.cleanup_minutes) for span in spans]
+    if room.setup_minutes or room.cleanup_minutes:
+        setup = timedelta(minutes=room.setup_minutes)
+        cleanup = timedelta(minutes=room.cleanup_minutes)
+        held = [(start - setup, end + cleanup) for start, end in spans]
+    else:
+        held = spans
     booked = overlapping(held, [(b.starts_at, b.ends_at) for b in ctx.blocks])
     competing = overlapping(held, [(p.starts_at, p.ends_at) for p in ctx.pending])
     closed = overlapping(spans, [(c.starts_at, c.ends_at) for c in ctx.closures])
@@ -293,6 +309,7 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
 
     cache: dict[tuple[str, int], Issue] = {}
     dates: list[DateReport] = []
+    tz, holidays, hours = ctx.tz, ctx.holidays, ctx.hours
     for i, slot in enumerate(slots):
         issues: list[Issue] = []
         if slot.ends_at <= slot.starts_at:
@@ -314,7 +331,8 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
                     detail=closure.reason,
                 )
             )
-        holiday = ctx.holidays.get(slot.starts_at.astimezone(ctx.tz).date())
+        local_start = slot.starts_at.astimezone(tz)
+        holiday = holidays.get(local_start.date()) if holidays else None
         if holiday:
             issues.append(Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday))
         issues.extend(fixed)
@@ -327,7 +345,7 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
                 cache,
                 slot.occurrence_id,
             )
-        if not within_hours(spans[i], ctx.tz, ctx.hours):
+        if hours and not _within_local(local_start, slot.ends_at.astimezone(tz), hours):
             issues.append(outside)
         if ctx.horizon is not None and slot.starts_at >= ctx.horizon:
             issues.append(beyond)
