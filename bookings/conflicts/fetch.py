@@ -23,8 +23,10 @@ from centers.models import Center, Closure, Equipment, OpeningHours, Room
 from groups.models import Group
 
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
+from ..policy import HolidayPolicy
 from ..recurrence import Slot, localize
 from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts, Span, buffered
+from .holidays import holiday_facts
 
 # --- fetching: a constant number of queries for any number of slots ---------------------------
 
@@ -276,12 +278,16 @@ def load_context(
     ignore_series_id: int | None = None,
     now: datetime | None = None,
     fetch: str | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> Context:
     """Fetch what `classify` needs: one query on PostgreSQL, five (six with equipment) else.
 
     `now` decides what is past and where the booking horizon lies (default: the real now);
-    `fetch` forces "sql" or "orm" (tests compare both).
+    `fetch` forces "sql" or "orm" (tests compare both). `policy` is the series' holiday policy
+    (default: skip public holidays only); a policy that pauses in school holidays or meets on
+    public holidays costs one more small query each (`holidays.holiday_facts`).
     """
+    policy = policy or HolidayPolicy()
     now = now or timezone.now()
     facts = RoomFacts(
         name=room.name,
@@ -316,6 +322,10 @@ def load_context(
     hours: Hours = {}
     for weekday, opens, closes in rows["hours"]:
         hours.setdefault(weekday, []).append((opens, closes))
+    first_day, last_day = query.first.astimezone(tz).date(), query.last.astimezone(tz).date()
+    school, open_on_holidays = holiday_facts(
+        center_id=room.center_id, state=state, first=first_day, last=last_day, policy=policy
+    )
     return Context(
         room=facts,
         tz=tz,
@@ -325,12 +335,10 @@ def load_context(
             (ClosureSpan(*row) for row in rows["closure"]),
             key=lambda c: (c.starts_at, c.closure_id or 0),
         ),
-        holidays=public_holidays(
-            state,
-            query.first.astimezone(tz).date(),
-            query.last.astimezone(tz).date(),
-            language=get_language() or "de",
-        ),
+        holidays=public_holidays(state, first_day, last_day, language=get_language() or "de"),
+        school_holidays=school,
+        policy=policy,
+        open_on_holidays=open_on_holidays,
         hours=hours,
         missing_equipment=sorted(_equipment_name(*row) for row in rows["equipment"]),
         expected_participants=expected_participants,
