@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portal",
     "attendance",
     "display",
+    "planning",
     "notifications",
 ]
 

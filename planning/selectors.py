@@ -1,0 +1,377 @@
+"""Reads of the planning pages: the series of the ending term, and every wish of a round with its
+conflict report against the next term's holidays, closures, bookings and the other wishes.
+
+The reports come from the one conflict core (`bookings.conflicts`): the center's facts for the
+whole term are fetched once (`load_center_facts`, a fixed number of queries however many
+series), and each wish is classified under its own holiday policy with the other wishes as
+competing requests. So the page says what the allocation will find.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from bookings import conflicts
+from bookings.conflicts import Busy, ConflictReport, DateReport, Issue, IssueKind, Verdict
+from bookings.conflicts.window import context_for, load_center_facts
+from bookings.models import Frequency, Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.policy import HolidayPolicy
+from bookings.recurrence import expand, localize
+from bookings.rule_text import rule_text
+from centers.models import Center, Equipment, Room, SchoolHoliday, Term
+
+from . import priorities
+from .models import Round, Wish
+
+RUNNING = (SeriesStatus.CONFIRMED, SeriesStatus.PARTLY_CONFIRMED)
+ACTIVE_DATES = (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
+
+
+# --- the ending term -------------------------------------------------------------------------
+
+
+def day_bounds(center: Center, first: date, last: date) -> tuple[datetime, datetime]:
+    """Aware bounds of the local days first..last (inclusive)."""
+    tz = center.tz
+    return (
+        localize(datetime.combine(first, time.min), tz),
+        localize(datetime.combine(last + timedelta(days=1), time.min), tz),
+    )
+
+
+def ending_series(center: Center, previous_term: Term | None, term: Term) -> QuerySet[Series]:
+    """Running series with dates in the ending term that do not already cover the next term:
+    the ones a planning round proposes to continue. Open-ended series simply run on."""
+    if previous_term is None:
+        return Series.objects.none()
+    start, end = day_bounds(center, previous_term.first_day, previous_term.last_day)
+    dates_in_term = Occurrence.objects.filter(
+        series=OuterRef("pk"), state__in=ACTIVE_DATES, starts_at__gte=start, starts_at__lt=end
+    )
+    return (
+        Series.objects.filter(group__center=center, status__in=RUNNING)
+        .exclude(frequency=Frequency.ONCE)
+        .exclude(until__isnull=True, count__isnull=True)
+        .exclude(until__gte=term.last_day)
+        .exclude(term=term)
+        .filter(Exists(dates_in_term))
+        .select_related("group", "room")
+        .prefetch_related("equipment_needed")
+        .order_by("group__name", "start_time", "pk")
+    )
+
+
+def term_window(round: Round) -> tuple[date, date]:
+    """The days a wish asks for: the term, from tomorrow on if it has begun."""
+    today = timezone.now().astimezone(round.center.tz).date()
+    return max(round.term.first_day, today + timedelta(days=1)), round.term.last_day
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WishReport:
+    """A wish with what stands in the way of each of its dates in the term."""
+
+    wish: Wish
+    report: ConflictReport
+    when: str  # the rule in words
+    order: int = 0  # its place in the allocation order (1 = first)
+    competitors: list[int] = field(default_factory=list)  # ids of wishes it competes with
+
+    @property
+    def dates(self) -> list[DateReport]:
+        return self.report.dates
+
+    @property
+    def skipped(self) -> list[DateReport]:
+        return self.report.skipped
+
+    @property
+    def skipped_reasons(self) -> list[tuple[str, int]]:
+        """("Osterferien NRW 2027", 2), … — why dates drop out, with how many."""
+        counted = Counter(
+            issue.detail or issue.message for d in self.report.skipped for issue in d.skipped
+        )
+        return sorted(counted.items())
+
+    @property
+    def clashing(self) -> list[DateReport]:
+        """Dates that cannot take place as wished (a booking, the room's size, the past)."""
+        return [d for d in self.report.dates if d.verdict == Verdict.REFUSED]
+
+    @property
+    def competing(self) -> list[DateReport]:
+        """Dates another wish of the round wants too (allocation order decides)."""
+        return [d for d in self.report.dates if not d.is_skipped and _competing(d.issues)]
+
+    @property
+    def for_staff(self) -> list[DateReport]:
+        """Other things staff decide on (outside the opening hours, equipment, requests)."""
+        return [
+            d
+            for d in self.report.dates
+            if d.verdict == Verdict.STAFF and d.soft and not _competing(d.issues)
+        ]
+
+    @property
+    def takes_place(self) -> list[DateReport]:
+        return [d for d in self.report.dates if not d.is_skipped]
+
+    @property
+    def clashes_with(self) -> list[str]:
+        """Who the clashing and competing dates clash with, by name."""
+        names = {
+            issue.group_name
+            for d in self.report.dates
+            if not d.is_skipped
+            for issue in d.issues
+            if issue.kind in (IssueKind.BOOKED, IssueKind.PENDING) and issue.group_name
+        }
+        return sorted(names)
+
+    @property
+    def fits(self) -> bool:
+        return not self.clashing and not self.competing and bool(self.takes_place)
+
+
+def _competing(issues: Sequence[Issue]) -> bool:
+    return any(i.kind == IssueKind.PENDING and (i.series_id or 0) < 0 for i in issues)
+
+
+def round_wishes(round: Round) -> list[Wish]:
+    """Every wish of the round with what the pages show (three queries)."""
+    return list(
+        round.wishes.select_related("group", "room", "source__room", "result", "answered_by")
+        .prefetch_related(Prefetch("equipment", queryset=Equipment.objects.order_by("pk")))
+        .order_by("group__name", "start_time", "pk")
+    )
+
+
+def ordered(round: Round, wishes: Sequence[Wish]) -> list[Wish]:
+    """The allocation order: continuing groups first, then the center's priorities, then the
+    time of the request."""
+    return sorted(
+        wishes,
+        key=lambda w: priorities.order_key(
+            continuing=w.kind == Wish.Kind.CONTINUATION,
+            group=w.group,
+            priorities=round.priorities,
+            requested_at=w.requested_at,
+            pk=w.pk,
+        ),
+    )
+
+
+def _rooms(center: Center) -> dict[int, Room]:
+    return {
+        room.pk: room
+        for room in Room.objects.filter(center=center).prefetch_related("equipment").order_by("pk")
+    }
+
+
+def wish_reports(
+    round: Round, wishes: Sequence[Wish] | None = None, *, now: datetime | None = None
+) -> dict[int, WishReport]:
+    """The report of every open wish of the round, against the term's holidays, closures and
+    bookings and the other open wishes; a fixed number of queries for any number of wishes.
+
+    The series the wishes continue end with the ending term when the round is allocated, so
+    what they still hold in the next term is not in anyone's way.
+    """
+    wishes = list(round_wishes(round) if wishes is None else wishes)
+    open_wishes = [w for w in wishes if w.outcome == Wish.Outcome.OPEN and w.is_active]
+    if not open_wishes:
+        return {}
+    center = round.center
+    tz = center.tz
+    first, last = term_window(round)
+    if last < first:
+        return {}
+    rooms = _rooms(center)
+    lo, hi = day_bounds(center, first - timedelta(days=2), last + timedelta(days=2))
+    facts = load_center_facts(
+        center=center,
+        lo=lo,
+        hi=hi,
+        now=now or timezone.now(),
+        equipment={e.pk for w in open_wishes for e in w.equipment.all()},
+        rooms=rooms,
+    )
+    ending = {w.source_id for w in wishes if w.source_id}
+
+    def ignore(busy: Busy) -> bool:
+        return busy.series_id in ending
+
+    slots = {w.pk: expand(w.rule(first, last), tz) for w in open_wishes}
+
+    def context(w: Wish, source_facts) -> conflicts.Context:
+        return context_for(
+            source_facts,
+            room_id=w.room_id,
+            series_id=-w.pk,
+            expected_participants=w.expected_participants,
+            equipment=[e.pk for e in w.equipment.all()],
+            policy=HolidayPolicy(w.meets_on_public_holidays, w.pauses_in_school_holidays),
+            ignore=ignore,
+        )
+
+    # First pass: which dates drop out anyway (holidays, closures) and so compete with no one.
+    competing: dict[int, list[Busy]] = defaultdict(list)
+    serial = 0
+    for w in open_wishes:
+        room = rooms[w.room_id]
+        alone = conflicts.classify(slots[w.pk], context(w, facts))
+        for date_report in alone.dates:
+            if date_report.is_skipped:
+                continue
+            serial += 1
+            slot = date_report.slot
+            competing[w.room_id].append(
+                Busy(
+                    slot.starts_at - timedelta(minutes=room.setup_minutes),
+                    slot.ends_at + timedelta(minutes=room.cleanup_minutes),
+                    -serial,  # not stored yet: negative ids, never a real date's
+                    -w.pk,
+                    w.group.name,
+                    room.name,
+                )
+            )
+    pending = defaultdict(list, {k: list(v) for k, v in facts.pending.items()})
+    for room_id, held in competing.items():
+        pending[room_id].extend(held)
+        pending[room_id].sort(key=lambda b: (b.starts_at, b.occurrence_id))
+    with_wishes = replace(facts, pending=pending)
+
+    order = {w.pk: n for n, w in enumerate(ordered(round, open_wishes), start=1)}
+    today = timezone.now().astimezone(tz).date()
+    result: dict[int, WishReport] = {}
+    for w in open_wishes:
+        report = conflicts.classify(slots[w.pk], context(w, with_wishes))
+        result[w.pk] = WishReport(
+            wish=w,
+            report=report,
+            when=rule_text(w.rule(first, last), room=rooms[w.room_id].name, today=today),
+            order=order[w.pk],
+            competitors=sorted(
+                {
+                    -(issue.series_id or 0)
+                    for d in report.dates
+                    for issue in d.issues
+                    if issue.kind == IssueKind.PENDING and (issue.series_id or 0) < 0
+                }
+            ),
+        )
+    return result
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundPage:
+    round: Round
+    wishes: list[Wish]
+    reports: dict[int, WishReport]
+    ordered: list[Wish]
+
+    @property
+    def continuations(self) -> list[Wish]:
+        return [w for w in self.wishes if w.kind == Wish.Kind.CONTINUATION]
+
+    @property
+    def new_wishes(self) -> list[Wish]:
+        return [w for w in self.wishes if w.kind == Wish.Kind.NEW]
+
+    @property
+    def answers(self) -> Counter:
+        return Counter(w.answer for w in self.continuations)
+
+    @property
+    def groups(self) -> int:
+        return len({w.group_id for w in self.wishes})
+
+    @property
+    def open(self) -> list[Wish]:
+        return [w for w in self.ordered if w.outcome == Wish.Outcome.OPEN and w.is_active]
+
+    @property
+    def fitting(self) -> list[Wish]:
+        return [w for w in self.open if w.pk in self.reports and self.reports[w.pk].fits]
+
+    @property
+    def decided(self) -> list[Wish]:
+        return [w for w in self.ordered if w not in self.open]
+
+    def report(self, wish: Wish) -> WishReport | None:
+        return self.reports.get(wish.pk)
+
+
+def round_page(round: Round) -> RoundPage:
+    wishes = round_wishes(round)
+    reports = wish_reports(round, wishes)
+    return RoundPage(round=round, wishes=wishes, reports=reports, ordered=ordered(round, wishes))
+
+
+def rounds_of(center: Center) -> list[Round]:
+    return list(
+        Round.objects.filter(center=center)
+        .select_related("term", "previous_term")
+        .order_by("-term__first_day")
+    )
+
+
+def terms_of(center: Center) -> list[Term]:
+    return list(Term.objects.filter(center=center).order_by("first_day"))
+
+
+def school_holidays_of(state: str, *, since: date | None = None) -> list[SchoolHoliday]:
+    """The state's school holiday periods from `since` on (all when None), by first day."""
+    periods = SchoolHoliday.objects.filter(state=state)
+    if since is not None:
+        periods = periods.filter(last_day__gte=since)
+    return list(periods.order_by("first_day", "name"))
+
+
+def school_holidays_between(state: str, first: date, last: date) -> list[SchoolHoliday]:
+    return list(
+        SchoolHoliday.objects.filter(
+            state=state, first_day__lte=last, last_day__gte=first
+        ).order_by("first_day", "name")
+    )
+
+
+def leader_rounds(groups: QuerySet) -> list[Round]:
+    """Rounds still collecting in which one of these groups has a wish (or could add one)."""
+    return list(
+        Round.objects.filter(
+            status=Round.Status.COLLECTING,
+            deadline__gt=timezone.now(),
+            center__in=groups.values("center"),
+        )
+        .select_related("center", "term")
+        .order_by("deadline")
+    )
+
+
+def group_wishes(round: Round, groups: QuerySet) -> list[Wish]:
+    mine = set(groups.values_list("pk", flat=True))
+    return [w for w in round_wishes(round) if w.group_id in mine]
+
+
+def pending_answers(groups: QuerySet) -> int:
+    """How many proposals of these groups wait for an answer in a round still collecting."""
+    return Wish.objects.filter(
+        Q(group__in=groups),
+        kind=Wish.Kind.CONTINUATION,
+        answer=Wish.Answer.PENDING,
+        round__status=Round.Status.COLLECTING,
+        round__deadline__gt=timezone.now(),
+    ).count()
