@@ -30,9 +30,11 @@ urlpatterns = [
     path("centers/", include("centers.urls")),
     path("groups/", include("groups.urls")),
     path("feeds/", include("calendars.urls")),
+    path("me/planning/", include("planning.urls")),
     path("me/", include("portal.urls")),
     path("display/", include("display.urls")),
     path("staff/<slug:slug>/display/", include("display.urls_staff")),
+    path("staff/<slug:slug>/planning/", include("planning.urls_staff")),
     path("staff/", include("console.urls")),
     path("profile/", include("accounts.urls")),
 ]

@@ -122,6 +122,11 @@ class WishReport:
         ]
 
     @property
+    def staff_notes(self) -> list[str]:
+        """What staff decide on, each message once (outside the hours, equipment, …)."""
+        return sorted({i.message for d in self.for_staff for i in d.soft})
+
+    @property
     def takes_place(self) -> list[DateReport]:
         return [d for d in self.report.dates if not d.is_skipped]
 
@@ -307,11 +312,37 @@ class RoundPage:
         return [w for w in self.open if w.pk in self.reports and self.reports[w.pk].fits]
 
     @property
+    def to_book(self) -> list[Wish]:
+        """What one click on "confirm all that fit" books: in the allocation order, each open
+        wish with no clash whose rivals were not booked before it (what `round_allocate` does)."""
+        booked: set[int] = set()
+        found: list[Wish] = []
+        for wish in self.open:
+            report = self.reports.get(wish.pk)
+            if report is None or report.clashing or not report.takes_place:
+                continue
+            if booked & set(report.competitors):
+                continue
+            booked.add(wish.pk)
+            found.append(wish)
+        return found
+
+    @property
+    def to_decide(self) -> list[Wish]:
+        chosen = {w.pk for w in self.to_book}
+        return [w for w in self.open if w.pk not in chosen]
+
+    @property
     def decided(self) -> list[Wish]:
         return [w for w in self.ordered if w not in self.open]
 
     def report(self, wish: Wish) -> WishReport | None:
         return self.reports.get(wish.pk)
+
+    @property
+    def rows(self) -> list[tuple[Wish, WishReport | None]]:
+        """Every wish in the allocation order, with its report (None once decided)."""
+        return [(w, self.reports.get(w.pk)) for w in self.ordered]
 
 
 def round_page(round: Round) -> RoundPage:
@@ -375,3 +406,67 @@ def pending_answers(groups: QuerySet) -> int:
         round__status=Round.Status.COLLECTING,
         round__deadline__gt=timezone.now(),
     ).count()
+
+
+# --- the sitting -----------------------------------------------------------------------------
+
+
+@dataclass
+class Clash:
+    """A wish the allocation could not book as it is, beside what stands in its way and the
+    engine's alternatives for its clashing dates."""
+
+    report: WishReport
+    rivals: list[Wish]  # wishes of the round it competes with, or that got its slot
+    others: list[str]  # other bookings in its way, by group name
+    alternatives: dict[datetime, list]  # original start -> the engine's alternatives
+
+    @property
+    def wish(self) -> Wish:
+        return self.report.wish
+
+    @property
+    def rows(self) -> list[tuple[DateReport, list]]:
+        """Each clashing date with the engine's alternatives for it."""
+        return [(d, self.alternatives.get(d.slot.original_start, [])) for d in self.report.clashing]
+
+    @property
+    def without_alternative(self) -> list[DateReport]:
+        return [d for d in self.report.clashing if not self.alternatives.get(d.slot.original_start)]
+
+
+def clashes(round: Round, page: RoundPage) -> list[Clash]:
+    """The open wishes that do not fit, in the allocation order, with their rivals and the
+    engine's alternatives (what `wish_resolve` would take)."""
+    from .services import engine_alternatives
+
+    by_result = {w.result_id: w for w in page.wishes if w.result_id}
+    by_pk = {w.pk: w for w in page.wishes}
+    found: list[Clash] = []
+    for wish in page.open:
+        report = page.reports.get(wish.pk)
+        if report is None or report.fits:
+            continue
+        rivals: dict[int, Wish] = {pk: by_pk[pk] for pk in report.competitors if pk in by_pk}
+        others: set[str] = set()
+        for d in report.takes_place:
+            for issue in d.issues:
+                if issue.kind not in (IssueKind.BOOKED, IssueKind.PENDING):
+                    continue
+                rival = by_result.get(issue.series_id)
+                if rival is not None:
+                    rivals[rival.pk] = rival
+                elif (issue.series_id or 0) > 0:
+                    others.add(issue.group_name)
+        offered = {}
+        if report.clashing and round.can_allocate:
+            offered = engine_alternatives(wish, ConflictReport(dates=report.clashing))
+        found.append(
+            Clash(
+                report=report,
+                rivals=sorted(rivals.values(), key=lambda w: w.group.name),
+                others=sorted(others),
+                alternatives=offered,
+            )
+        )
+    return found
