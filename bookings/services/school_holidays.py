@@ -76,8 +76,9 @@ def school_holidays_import(
 ) -> HolidayChange:
     """Make `periods` the state's school holidays from their first to their last day.
 
-    Periods of the state within that span that the file does not have are removed, identical
-    ones kept, new or corrected ones written. Coming dates of series that pause in school
+    Periods of the state within that span (or of the same name or UID: a corrected period)
+    that the file does not have are removed, identical ones kept, new or corrected ones
+    written. Coming dates of series that pause in school
     holidays are then skipped where a period now covers them, and brought back where a
     corrected or removed period released them (where they are still free).
     """
@@ -101,17 +102,25 @@ def _covered(rows: Iterable[tuple[str, date, date]]) -> dict[date, str]:
     return days_of(periods, first, last)
 
 
+def _replaced(state: str, periods: list[Period]):  # -> QuerySet[SchoolHoliday]
+    """The state's periods the file stands for: those between its first and last day, and
+    those of the same name or UID (a file correcting one period may move it anywhere)."""
+    first = min(p.first_day for p in periods)
+    last = max(p.last_day for p in periods)
+    same = Q(name__in=[p.name for p in periods])
+    uids = [p.uid for p in periods if p.uid]
+    if uids:
+        same |= Q(uid__in=uids)
+    return SchoolHoliday.objects.filter(
+        Q(first_day__lte=last, last_day__gte=first) | same, state=state
+    ).order_by("pk")
+
+
 def _plan_import(
     state: str, periods: list[Period]
 ) -> tuple[list[SchoolHoliday], dict[tuple, Period], set[date]]:
     """The state's periods the file replaces, the file's periods, and the days that change."""
-    first = min(p.first_day for p in periods)
-    last = max(p.last_day for p in periods)
-    old = list(
-        SchoolHoliday.objects.filter(
-            state=state, first_day__lte=last, last_day__gte=first
-        ).order_by("pk")
-    )
+    old = list(_replaced(state, periods))
     wanted = {(p.name, p.first_day, p.last_day): p for p in periods}
     before = _covered((h.name, h.first_day, h.last_day) for h in old)
     after = _covered(wanted)
@@ -127,13 +136,7 @@ def _import(
     ids = _dates_on(state=state, days=touched) if touched else []
     locked = lock(rooms=rooms_of(ids), series=_series_of(ids), rows=ids)
     # Under the locks: a parallel import may have changed the periods since we read them.
-    first = min(p.first_day for p in periods)
-    last = max(p.last_day for p in periods)
-    current = list(
-        SchoolHoliday.objects.select_for_update()
-        .filter(state=state, first_day__lte=last, last_day__gte=first)
-        .order_by("pk")
-    )
+    current = list(_replaced(state, periods).select_for_update())
     if [h.pk for h in current] != [h.pk for h in old]:
         raise LockSetChanged
     present = {(h.name, h.first_day, h.last_day): h for h in current}
