@@ -57,7 +57,7 @@ def _form(group, room, **overrides):
 
 
 def test_the_preview_lists_school_holiday_dates_as_skipped_with_the_reason(client, place):
-    center, leader, group, room, term = place
+    _center, leader, group, room, term = place
     client.force_login(leader)
     form = client.get(reverse("leader:request")).content.decode()
     assert "Frühjahr 2030" in form  # the form offers the term
@@ -77,7 +77,7 @@ def test_the_preview_lists_school_holiday_dates_as_skipped_with_the_reason(clien
 
 
 def test_the_request_runs_for_the_term_and_every_page_lists_the_skipped_date(client, place):
-    center, leader, group, room, term = place
+    _center, leader, group, room, term = place
     client.force_login(leader)
     response = client.post(reverse("leader:request"), _form(group, room, term=term.pk))
     assert response.status_code == 302
@@ -100,7 +100,7 @@ def test_the_request_runs_for_the_term_and_every_page_lists_the_skipped_date(cli
 
 
 def test_the_leader_changes_the_policy_on_the_series_page(client, place):
-    center, leader, group, room, term = place
+    _center, leader, group, room, _term = place
     series = services.booking_request_create(
         user=leader,
         group=group,
@@ -131,7 +131,7 @@ def test_the_leader_changes_the_policy_on_the_series_page(client, place):
 
 
 def test_the_center_page_and_the_board_show_the_school_holidays(client, place, make_user):
-    center, leader, group, room, term = place
+    center, _leader, _group, _room, _term = place
     SchoolHoliday.objects.create(
         state="NW", name="Beispielferien", first_day=date(2029, 12, 3), last_day=date(2029, 12, 5)
     )
