@@ -30,3 +30,4 @@ class Messages:
         "Some dates cannot take place as wished: give a reason for them; the group will read it."
     )
     UNDECIDED = _("%(count)s wishes still need a decision.")
+    ALLOCATING = _("The allocation is running; wait until it is done.")

@@ -60,6 +60,8 @@ class Round(models.Model):
     )
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
     finished_at = models.DateTimeField(_("results sent"), null=True, blank=True)
+    # Set while the allocation runs (a background job): the pages show its progress.
+    allocating_since = models.DateTimeField(_("allocation running since"), null=True, blank=True)
     # Raised by every change of the round or its wishes: a page acting on an older one fails.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -78,6 +80,10 @@ class Round(models.Model):
     @property
     def can_allocate(self) -> bool:
         return self.status == self.Status.COLLECTING and timezone.now() >= self.deadline
+
+    @property
+    def is_allocating(self) -> bool:
+        return self.allocating_since is not None
 
 
 class Wish(models.Model):

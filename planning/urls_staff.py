@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", staff.round_detail, name="round"),
     path("<int:pk>/stop/", staff.round_stop, name="round_stop"),
     path("<int:pk>/allocate/", staff.allocate, name="allocate"),
+    path("<int:pk>/allocate/status/", staff.allocate_status, name="allocate_status"),
     path("<int:pk>/wishes/<int:wish>/resolve/", staff.resolve, name="resolve"),
     path("<int:pk>/finish/", staff.finish, name="finish"),
 ]

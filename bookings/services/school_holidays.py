@@ -276,6 +276,10 @@ def _tell(
     refused: dict[int, list[str]],
 ) -> None:
     """One e-mail per series to its leaders: the dates skipped, back, and not back."""
+    from notifications import outbox
+
+    if outbox._suppressed.get():  # `suppressed()`: enqueue() checks it, messages_queue() not
+        return
     by_series: dict[int, list[Occurrence]] = defaultdict(list)
     for row in (*skipped, *back):
         by_series[row.series_id].append(row)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,14 +103,49 @@ def _end_sources(*, user: User, round: Round, wishes: Sequence[Wish]) -> list[Se
     return ended
 
 
-def round_allocate(*, user: User, round: Round, expected_version: int | None = None) -> Allocation:
+# An allocation that ran longer than this died with its worker: staff may start it again.
+STALE_ALLOCATION = timedelta(minutes=30)
+
+
+def round_allocation_start(
+    *, user: User, round: Round, expected_version: int | None = None
+) -> Round:
+    """Start booking everything that fits (a background job: a big center's term takes
+    minutes). Without a broker the job runs at once, inside this call."""
+    from ..tasks import allocate_round
+
+    _require_staff(user, round.center)
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().select_related("center", "term").get(pk=round.pk)
+        _check_version(locked, expected_version)
+        if not locked.can_allocate:
+            raise ValidationError({"round": str(Messages.NOT_YET)})
+        running = locked.allocating_since
+        if running is not None and timezone.now() - running < STALE_ALLOCATION:
+            raise ValidationError({"round": str(Messages.ALLOCATING)})
+        locked.allocating_since = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["allocating_since", "version"])
+        transaction.on_commit(lambda: allocate_round.delay(locked.pk, user.pk))
+    return locked
+
+
+def round_allocate(*, user: User, round: Round) -> Allocation:
     """After the deadline: book every wish that fits, in the allocation order; the others stay
-    open for `wish_resolve`. The groups hear of it once, from `round_finish`."""
+    open for `wish_resolve`. The groups hear of it once, from `round_finish`. Each wish is
+    booked in its own transaction (claimed first, so two runs never book one wish twice);
+    the page shows the progress."""
     _require_staff(user, round.center)
     round.refresh_from_db()
-    _check_version(round, expected_version)
     if not round.can_allocate:
         raise ValidationError({"round": str(Messages.NOT_YET)})
+    try:
+        return _allocate(user=user, round=round)
+    finally:
+        Round.objects.filter(pk=round.pk).update(allocating_since=None, version=F("version") + 1)
+
+
+def _allocate(*, user: User, round: Round) -> Allocation:
     first, last = selectors.term_window(round)
     wishes = selectors.round_wishes(round)
     allocation = Allocation()
@@ -118,11 +154,12 @@ def round_allocate(*, user: User, round: Round, expected_version: int | None = N
         allocation.ended = _end_sources(
             user=user, round=round, wishes=[w for w in wishes if w.outcome == Wish.Outcome.OPEN]
         )
-        for wish in wishes:
-            if wish.outcome == Wish.Outcome.OPEN and not wish.is_active:
-                wish.outcome = Wish.Outcome.ENDED
-                wish.save(update_fields=["outcome"])
+        Wish.objects.filter(
+            pk__in=[w.pk for w in wishes if w.outcome == Wish.Outcome.OPEN and not w.is_active]
+        ).update(outcome=Wish.Outcome.ENDED)
         for wish in selectors.ordered(round, [w for w in wishes if w.outcome == Wish.Outcome.OPEN]):
+            if not wish.is_active:
+                continue
             report = wish_check(wish, first, last)
             takes_place = [d for d in report.dates if not d.is_skipped]
             if not takes_place or any(d.verdict == Verdict.REFUSED for d in takes_place):
@@ -130,6 +167,11 @@ def round_allocate(*, user: User, round: Round, expected_version: int | None = N
                 continue
             try:
                 with transaction.atomic():
+                    claimed = Wish.objects.select_for_update().filter(
+                        pk=wish.pk, outcome=Wish.Outcome.OPEN
+                    )
+                    if not claimed.exists():
+                        continue  # decided meanwhile (by staff, or another run)
                     series, result = _book(user=user, wish=wish, first=first, last=last)
                     wish.result = series
                     wish.outcome = Wish.Outcome.ALLOCATED
@@ -143,7 +185,6 @@ def round_allocate(*, user: User, round: Round, expected_version: int | None = N
                     occurrence
                 )
     _tell_competitors(user=user, allocation=allocation)
-    _bump(round)
     return allocation
 
 
@@ -194,6 +235,8 @@ def wish_resolve(
     _check_version(round, expected_version)
     if round.status != Round.Status.COLLECTING or not round.can_allocate:
         raise ValidationError({"round": str(Messages.NOT_YET)})
+    if round.is_allocating:
+        raise ValidationError({"round": str(Messages.ALLOCATING)})
     if wish.outcome != Wish.Outcome.OPEN or not wish.is_active:
         raise ValidationError({"wish": str(Messages.DECIDED)})
     if action not in RESOLUTIONS:
@@ -248,6 +291,8 @@ def round_finish(*, user: User, round: Round, expected_version: int | None = Non
         raise ValidationError({"round": str(Messages.ROUND_DONE)})
     wishes = selectors.round_wishes(round)
     undecided = [w for w in wishes if w.outcome == Wish.Outcome.OPEN and w.is_active]
+    if round.is_allocating:
+        raise ValidationError({"round": str(Messages.ALLOCATING)})
     if undecided or not round.can_allocate:
         raise ValidationError(
             {"round": str(Messages.UNDECIDED) % {"count": len(undecided) or len(wishes)}}

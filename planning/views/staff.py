@@ -24,6 +24,7 @@ from ..forms import (
     SchoolHolidayUploadForm,
     TermForm,
 )
+from ..models import Round
 from ..permissions import access_round, access_round_wish, access_term
 from ._common import add_errors, refused, staff_view
 
@@ -275,20 +276,30 @@ def allocate(request: HttpRequest, center: Center, pk: int) -> HttpResponse:
         form = RoundVersionForm(request.POST)
         if form.is_valid():
             try:
-                done = services.round_allocate(
+                services.round_allocation_start(
                     user=request.user, round=round, expected_version=form.cleaned_data["version"]
                 )
             except ValidationError as error:
                 refused(request, error)
             else:
-                messages.success(
-                    request,
-                    _("%(allocated)s wishes booked; %(clashing)s need a decision.")
-                    % {"allocated": len(done.allocated), "clashing": len(done.clashing)},
-                )
+                round.refresh_from_db()
+                if round.is_allocating:
+                    messages.success(request, _("The allocation is running."))
+                else:  # done already (no broker: it ran within this request)
+                    page = selectors.round_page(round)
+                    messages.success(
+                        request,
+                        _("%(allocated)s wishes booked; %(clashing)s need a decision.")
+                        % {
+                            "allocated": sum(w.result_id is not None for w in page.wishes),
+                            "clashing": len(page.open),
+                        },
+                    )
         else:
             refused(request, ValidationError(list(form.errors.values())))
         return redirect("planning_staff:allocate", slug=center.slug, pk=round.pk)
+    if round.is_allocating:
+        return _render(request, "planning/allocating.html", _progress(center, round))
     page = selectors.round_page(round)
     return _render(
         request,
@@ -301,6 +312,26 @@ def allocate(request: HttpRequest, center: Center, pk: int) -> HttpResponse:
             "priority_labels": priorities.labels(round.priorities),
         },
     )
+
+
+def _progress(center: Center, round: Round) -> dict:
+    wishes = list(round.wishes.values_list("outcome", flat=True))
+    return {
+        "center": center,
+        "round": round,
+        "done": sum(outcome != "open" for outcome in wishes),
+        "total": len(wishes),
+    }
+
+
+@staff_view()
+def allocate_status(request: HttpRequest, center: Center, pk: int) -> HttpResponse:
+    """The progress of a running allocation (polled by the page); done: reload the page."""
+    round = access_round(center, pk)
+    response = render(request, "planning/_progress.html", _progress(center, round))
+    if not round.is_allocating:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @staff_view(methods=POST)

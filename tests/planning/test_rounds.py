@@ -301,6 +301,29 @@ def test_each_group_gets_one_email_with_all_its_outcomes(planning, time_machine)
         services.round_finish(user=w.staff, round=round)
 
 
+def test_a_running_allocation_is_not_started_twice_and_shows_its_progress(
+    planning, time_machine, django_capture_on_commit_callbacks
+):
+    w = planning
+    round = _open(w)
+    _after_deadline(time_machine, round)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        started = services.round_allocation_start(user=w.staff, round=round)
+    assert started.is_allocating and len(queued) == 1
+    with pytest.raises(ValidationError):
+        services.round_allocation_start(user=w.staff, round=started)  # still running
+    with pytest.raises(ValidationError):
+        services.round_finish(user=w.staff, round=started)
+    queued[0]()  # the worker runs it
+    round.refresh_from_db()
+    assert not round.is_allocating
+    assert not round.wishes.filter(outcome=Wish.Outcome.OPEN).exists()
+    # A run that died long ago does not block a new one.
+    Round.objects.filter(pk=round.pk).update(allocating_since=round.deadline - timedelta(hours=1))
+    round.refresh_from_db()
+    services.round_allocation_start(user=w.staff, round=round)
+
+
 def test_only_staff_of_the_center_open_and_allocate(planning, time_machine, make_user):
     w = planning
     with pytest.raises(PermissionDenied):

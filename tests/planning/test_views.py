@@ -98,7 +98,7 @@ def test_a_bad_round_form_is_a_400_and_opens_nothing(client, planning):
     assert response.status_code == 400
     response = client.post(_url(w), {"term": w.summer.pk, "deadline_day": "2027-06-01"})
     assert response.status_code == 400  # after the term begins
-    assert "before the term begins" in response.content.decode()
+    assert "vor dem Beginn des Zeitraums" in response.content.decode()
     assert not Round.objects.exists()
 
 
@@ -172,7 +172,9 @@ def test_a_broken_upload_is_a_400_with_the_reason_and_changes_nothing(client, pl
     assert list(SchoolHoliday.objects.values_list("pk", flat=True)) == before
 
 
-def test_the_sitting_books_what_fits_and_staff_decide_the_rest(client, planning, time_machine):
+def test_the_sitting_books_what_fits_and_staff_decide_the_rest(
+    client, planning, django_capture_on_commit_callbacks
+):
     from planning import services
     from planning.services import Slot
 
@@ -193,7 +195,13 @@ def test_the_sitting_books_what_fits_and_staff_decide_the_rest(client, planning,
     round.refresh_from_db()
     page = client.get(_url(w, f"{round.pk}/allocate/"))
     assert "3 wishes fit" in page.content.decode() or "3 Wünsche passen" in page.content.decode()
-    client.post(_url(w, f"{round.pk}/allocate/"), {"version": round.version})
+    with django_capture_on_commit_callbacks(execute=True) as started:
+        client.post(_url(w, f"{round.pk}/allocate/"), {"version": round.version})
+    assert len(started) == 1  # the background job (inline here: no broker)
+    round.refresh_from_db()
+    assert not round.is_allocating
+    status = client.get(_url(w, f"{round.pk}/allocate/status/"))
+    assert status["HX-Refresh"] == "true"
     rival.refresh_from_db()
     assert rival.outcome == Wish.Outcome.OPEN
     page = client.get(_url(w, f"{round.pk}/allocate/")).content.decode()
