@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -86,15 +87,15 @@ class WishReport:
     order: int = 0  # its place in the allocation order (1 = first)
     competitors: list[int] = field(default_factory=list)  # ids of wishes it competes with
 
-    @property
+    @cached_property
     def dates(self) -> list[DateReport]:
         return self.report.dates
 
-    @property
+    @cached_property
     def skipped(self) -> list[DateReport]:
         return self.report.skipped
 
-    @property
+    @cached_property
     def skipped_reasons(self) -> list[tuple[str, int]]:
         """("Osterferien NRW 2027", 2), … — why dates drop out, with how many."""
         counted = Counter(
@@ -102,17 +103,17 @@ class WishReport:
         )
         return sorted(counted.items())
 
-    @property
+    @cached_property
     def clashing(self) -> list[DateReport]:
         """Dates that cannot take place as wished (a booking, the room's size, the past)."""
         return [d for d in self.report.dates if d.verdict == Verdict.REFUSED]
 
-    @property
+    @cached_property
     def competing(self) -> list[DateReport]:
         """Dates another wish of the round wants too (allocation order decides)."""
         return [d for d in self.report.dates if not d.is_skipped and _competing(d.issues)]
 
-    @property
+    @cached_property
     def for_staff(self) -> list[DateReport]:
         """Other things staff decide on (outside the opening hours, equipment, requests)."""
         return [
@@ -121,16 +122,16 @@ class WishReport:
             if d.verdict == Verdict.STAFF and d.soft and not _competing(d.issues)
         ]
 
-    @property
+    @cached_property
     def staff_notes(self) -> list[str]:
         """What staff decide on, each message once (outside the hours, equipment, …)."""
         return sorted({i.message for d in self.for_staff for i in d.soft})
 
-    @property
+    @cached_property
     def takes_place(self) -> list[DateReport]:
         return [d for d in self.report.dates if not d.is_skipped]
 
-    @property
+    @cached_property
     def clashes_with(self) -> list[str]:
         """Who the clashing and competing dates clash with, by name."""
         names = {
@@ -142,7 +143,7 @@ class WishReport:
         }
         return sorted(names)
 
-    @property
+    @cached_property
     def fits(self) -> bool:
         return not self.clashing and not self.competing and bool(self.takes_place)
 
@@ -173,6 +174,47 @@ def ordered(round: Round, wishes: Sequence[Wish]) -> list[Wish]:
             pk=w.pk,
         ),
     )
+
+
+def _possible_rivals(wishes: Sequence[Wish], rooms: dict[int, Room]) -> dict[int, list[int]]:
+    """For each wish, the other wishes that could want the same room at the same time: in the
+    room, its whole or its parts, on a shared weekday, at overlapping hours (buffers included).
+    A cheap filter before the exact check: the conflict core decides."""
+    parts: dict[int, set[int]] = defaultdict(set)
+    for room in rooms.values():
+        if room.parent_id:
+            parts[room.parent_id].add(room.pk)
+
+    def units(room_id: int) -> set[int]:
+        room = rooms[room_id]
+        return {room_id, *parts[room_id], *([room.parent_id] if room.parent_id else [])}
+
+    def buffers(room_id: int) -> int:
+        return rooms[room_id].setup_minutes + rooms[room_id].cleanup_minutes
+
+    def minutes(value: time) -> int:
+        return value.hour * 60 + value.minute
+
+    by_unit: dict[int, list[Wish]] = defaultdict(list)
+    for w in wishes:
+        by_unit[w.room_id].append(w)
+    found: dict[int, list[int]] = {}
+    widest = max((buffers(pk) for pk in rooms), default=0)
+    for w in wishes:
+        # Both sides' buffers: a date holds its room widened by setup and cleanup.
+        margin = buffers(w.room_id) + widest
+        days = set(w.weekdays or range(7))
+        start, end = minutes(w.start_time) - margin, minutes(w.end_time) + margin
+        found[w.pk] = sorted(
+            other.pk
+            for unit in units(w.room_id)
+            for other in by_unit.get(unit, ())
+            if other.pk != w.pk
+            and (not other.weekdays or days & set(other.weekdays))
+            and minutes(other.start_time) < end
+            and minutes(other.end_time) > start
+        )
+    return found
 
 
 def _rooms(center: Center) -> dict[int, Room]:
@@ -210,56 +252,66 @@ def wish_reports(
         equipment={e.pk for w in open_wishes for e in w.equipment.all()},
         rooms=rooms,
     )
+    # What the series being continued hold in the next term is gone once they end: drop it once.
     ending = {w.source_id for w in wishes if w.source_id}
-
-    def ignore(busy: Busy) -> bool:
-        return busy.series_id in ending
-
+    facts = replace(
+        facts,
+        blocks=defaultdict(
+            list,
+            {u: [b for b in bs if b.series_id not in ending] for u, bs in facts.blocks.items()},
+        ),
+        pending=defaultdict(
+            list,
+            {r: [p for p in ps if p.series_id not in ending] for r, ps in facts.pending.items()},
+        ),
+    )
     slots = {w.pk: expand(w.rule(first, last), tz) for w in open_wishes}
+    equipment = {w.pk: [e.pk for e in w.equipment.all()] for w in open_wishes}
 
-    def context(w: Wish, source_facts) -> conflicts.Context:
+    def context(w: Wish, extra: Sequence[Busy] = ()) -> conflicts.Context:
         return context_for(
-            source_facts,
+            facts,
             room_id=w.room_id,
             series_id=-w.pk,
             expected_participants=w.expected_participants,
-            equipment=[e.pk for e in w.equipment.all()],
-            policy=HolidayPolicy(w.meets_on_public_holidays, w.pauses_in_school_holidays),
-            ignore=ignore,
+            equipment=equipment[w.pk],
+            policy=HolidayPolicy(
+                meets_on_public_holidays=w.meets_on_public_holidays,
+                pauses_in_school_holidays=w.pauses_in_school_holidays,
+            ),
+            extra_pending=extra,
         )
 
-    # First pass: which dates drop out anyway (holidays, closures) and so compete with no one.
-    competing: dict[int, list[Busy]] = defaultdict(list)
-    serial = 0
+    # Each wish alone first: what stands in its way besides the other wishes. Only wishes that
+    # may meet (related rooms, a shared weekday, overlapping hours) are weighed against each
+    # other, with the dates that take place (a skipped date competes with nobody).
+    alone = {w.pk: conflicts.classify(slots[w.pk], context(w)) for w in open_wishes}
+    rivals = _possible_rivals(open_wishes, rooms)
+    wanted = {pk for found in rivals.values() for pk in found}
+    held: dict[int, list[Busy]] = {}
     for w in open_wishes:
+        if w.pk not in wanted:
+            continue
         room = rooms[w.room_id]
-        alone = conflicts.classify(slots[w.pk], context(w, facts))
-        for date_report in alone.dates:
-            if date_report.is_skipped:
-                continue
-            serial += 1
-            slot = date_report.slot
-            competing[w.room_id].append(
-                Busy(
-                    slot.starts_at - timedelta(minutes=room.setup_minutes),
-                    slot.ends_at + timedelta(minutes=room.cleanup_minutes),
-                    -serial,  # not stored yet: negative ids, never a real date's
-                    -w.pk,
-                    w.group.name,
-                    room.name,
-                )
+        held[w.pk] = [
+            Busy(
+                d.slot.starts_at - timedelta(minutes=room.setup_minutes),
+                d.slot.ends_at + timedelta(minutes=room.cleanup_minutes),
+                -(w.pk * 100_000 + n),  # not stored yet: negative ids, never a real date's
+                -w.pk,
+                w.group.name,
+                room.name,
             )
-    pending = defaultdict(list, {k: list(v) for k, v in facts.pending.items()})
-    for room_id, held in competing.items():
-        pending[room_id].extend(held)
-        pending[room_id].sort(key=lambda b: (b.starts_at, b.occurrence_id))
-    with_wishes = replace(facts, pending=pending)
+            for n, d in enumerate(alone[w.pk].dates)
+            if not d.is_skipped
+        ]
 
     order = {w.pk: n for n, w in enumerate(ordered(round, open_wishes), start=1)}
     today = timezone.now().astimezone(tz).date()
     result: dict[int, WishReport] = {}
     for w in open_wishes:
-        report = conflicts.classify(slots[w.pk], context(w, with_wishes))
+        extra = [b for pk in rivals[w.pk] for b in held[pk]]
+        report = conflicts.classify(slots[w.pk], context(w, extra)) if extra else alone[w.pk]
         result[w.pk] = WishReport(
             wish=w,
             report=report,

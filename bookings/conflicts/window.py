@@ -11,8 +11,8 @@ next term's proposals).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -72,6 +72,7 @@ class CenterFacts:
     holidays: dict[date, str]
     school_holidays: dict[date, str]
     equipment_names: dict[int, str]
+    room_equipment: dict[int, set[int]] = field(default_factory=dict)  # what each room has
     now: datetime | None = None
     horizon: datetime | None = None
 
@@ -165,6 +166,7 @@ def load_center_facts(
             center_school_holidays(center.federal_state, first, last) if school_holidays else {}
         ),
         equipment_names=names,
+        room_equipment={pk: {e.pk for e in room.equipment.all()} for pk, room in rooms.items()},
         now=now,
         horizon=horizon,
     )
@@ -178,20 +180,18 @@ def context_for(
     expected_participants: int,
     equipment: Iterable[int] = (),
     policy: HolidayPolicy | None = None,
-    ignore: Callable[[Busy], bool] | None = None,
+    extra_pending: Sequence[Busy] = (),
 ) -> Context:
     """The `Context` of one series (or candidate) in one room, cut from the center's facts:
-    the same context `fetch.load_context` builds from the database. `ignore` drops holds
-    the caller knows will be gone (a series about to end)."""
+    the same context `fetch.load_context` builds from the database. `extra_pending` are
+    competing holds not stored yet (other candidates the caller weighs against this one)."""
     room = facts.rooms[room_id]
     units = [room_id, *facts.parts[room_id]]
     related = {*units, *([room.parent_id] if room.parent_id else [])}
-    own_equipment = {e.pk for e in room.equipment.all()}
+    own_equipment = facts.room_equipment.get(room_id, set())
     blocks = [b for u in units for b in facts.blocks[u]]
     pending = [p for r in related for p in facts.pending[r] if p.series_id != series_id]
-    if ignore is not None:
-        blocks = [b for b in blocks if not ignore(b)]
-        pending = [p for p in pending if not ignore(p)]
+    pending.extend(extra_pending)
     return Context(
         room=_facts(room),
         tz=facts.center.tz,
