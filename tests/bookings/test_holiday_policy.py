@@ -315,3 +315,39 @@ def test_school_holidays_in_the_context_cost_one_query_only_for_pausing_series(a
             room=w.kitchen, slots=slots, policy=HolidayPolicy(pauses_in_school_holidays=True)
         )
     assert len(pausing) == len(plain) + 1
+
+
+def test_a_date_a_closure_gives_back_into_the_holidays_waits_for_the_holidays(autumn):
+    from bookings.recurrence import localize
+
+    w = autumn
+    course = _book(w, w.group, pauses_in_school_holidays=True)
+    tz = w.center.tz
+    # A closure cancels 10 November; meanwhile the autumn holidays are extended over it.
+    closure, cancelled = services.closure_create(
+        user=w.staff,
+        center=w.center,
+        starts_at=localize(datetime(2027, 11, 10), tz),
+        ends_at=localize(datetime(2027, 11, 11), tz),
+        reason="Wasserschaden",
+    )
+    row = cancelled[0]
+    longer = Period(AUTUMN.name, AUTUMN.first_day, date(2027, 11, 13))
+    services.school_holidays_import(user=None, state="NW", periods=[longer])
+    row.refresh_from_db()
+    assert (row.cause, row.closure_id) == (Cause.CLOSURE, closure.pk)  # still the closure's
+    # The closure goes: the date stays cancelled, now for the holidays ...
+    change = services.closure_delete(user=w.staff, closure=closure)
+    assert row.pk in change.not_reinstated
+    row.refresh_from_db()
+    assert (row.state, row.cause, row.closure_id) == (
+        OccurrenceState.CANCELLED,
+        Cause.SCHOOL_HOLIDAY,
+        None,
+    )
+    assert "Herbstferien NRW 2027" in row.reason
+    # ... so that the corrected holidays bring it back.
+    services.school_holidays_import(user=None, state="NW", periods=[AUTUMN])
+    row.refresh_from_db()
+    assert row.state == OccurrenceState.CONFIRMED
+    assert course.occurrences.filter(cause=Cause.SCHOOL_HOLIDAY).count() == 2
