@@ -62,6 +62,17 @@ class SchoolHolidayUploadForm(forms.Form):
         return upload
 
 
+class HolidayOpeningForm(forms.Form):
+    open_on_public_holidays = forms.BooleanField(
+        label=_("The center is open on public holidays"),
+        required=False,
+        help_text=_(
+            "Series that meet on public holidays (cafés, by default) then keep those dates; "
+            "all others skip them anyway."
+        ),
+    )
+
+
 def _priority_field(label: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, choices=lambda: [("", _("none")), *priorities.choices()], required=False

@@ -10,6 +10,7 @@ urlpatterns = [
     path("terms/", staff.terms, name="terms"),
     path("terms/<int:pk>/", staff.term_edit, name="term_edit"),
     path("school-holidays/", staff.school_holidays, name="school_holidays"),
+    path("school-holidays/opening/", staff.holiday_opening, name="holiday_opening"),
     path("<int:pk>/", staff.round_detail, name="round"),
     path("<int:pk>/stop/", staff.round_stop, name="round_stop"),
     path("<int:pk>/allocate/", staff.allocate, name="allocate"),

@@ -22,6 +22,7 @@ from .requests import booking_request_create, horizons_extend
 from .school_holidays import (
     HolidayChange,
     can_import_school_holidays,
+    center_holiday_opening_update,
     school_holidays_import,
     series_holiday_policy_update,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "TermChange",
     "booking_request_create",
     "can_import_school_holidays",
+    "center_holiday_opening_update",
     "closure_create",
     "closure_delete",
     "closure_update",

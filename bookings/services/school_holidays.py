@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from centers.models import Closure, FederalState, SchoolHoliday
-from centers.permissions import managed_centers
+from centers.holidays import public_holidays
+from centers.models import Center, Closure, FederalState, SchoolHoliday
+from centers.permissions import can_manage_center, managed_centers
 from centers.school_holidays import Period, days_of
 from notifications.models import Kind
 from notifications.outbox import event_key, messages_queue, series_state
@@ -367,4 +368,52 @@ def _policy_update(
     ]
     _apply_locked(user=user, rows=rows, change=change, reason=reason, causes=set(HOLIDAY_CAUSES))
     transitions.touch([series.pk], user=user, reason=reason)
+    return change
+
+
+# --- whether a center is open on public holidays -------------------------------------------------
+
+
+def center_holiday_opening_update(
+    *, user: User, center: Center, open_on_public_holidays: bool
+) -> HolidayChange:
+    """Say whether the center is open on public holidays. Series that meet on them keep (or
+    get back) their dates on public holidays only where it is; the others skip them anyway."""
+    if not can_manage_center(user, center):
+        raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
+    return _opening_update(user=user, center_id=center.pk, is_open=open_on_public_holidays)
+
+
+@in_transaction
+def _opening_update(*, user: User, center_id: int, is_open: bool) -> HolidayChange:
+    center = Center.objects.get(pk=center_id)
+    change = HolidayChange()
+    if center.open_on_public_holidays == is_open:
+        return change
+    tz = center.tz
+    rows = list(
+        Occurrence.objects.filter(
+            series__group__center=center,
+            series__meets_on_public_holidays=True,
+            starts_at__gte=timezone.now(),
+        )
+        .filter(
+            Q(state__in=ACTIVE_STATES) | Q(state=OccurrenceState.CANCELLED, cause=Cause.HOLIDAY)
+        )
+        .values_list("pk", "starts_at")
+    )
+    ids: list[int] = []
+    if rows:
+        days = [start.astimezone(tz).date() for _pk, start in rows]
+        holidays = public_holidays(center.federal_state, min(days), max(days))
+        ids = [pk for (pk, _start), day in zip(rows, days, strict=True) if day in holidays]
+    locked = lock(rooms=rooms_of(ids), series=_series_of(ids), rows=ids)
+    Center.objects.filter(pk=center_id).update(open_on_public_holidays=is_open)
+    _apply_locked(
+        user=user,
+        rows=locked.rows,
+        change=change,
+        reason=_("opening on public holidays changed"),
+        causes={Cause.HOLIDAY},
+    )
     return change

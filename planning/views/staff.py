@@ -17,6 +17,7 @@ from centers.school_holidays import CalendarFileError, parse_ics
 
 from .. import priorities, selectors, services
 from ..forms import (
+    HolidayOpeningForm,
     ResolveForm,
     RoundForm,
     RoundUpdateForm,
@@ -186,6 +187,9 @@ def school_holidays(request: HttpRequest, center: Center) -> HttpResponse:
             return redirect("planning_staff:school_holidays", slug=center.slug)
     today = timezone.now().astimezone(center.tz).date()
     periods = selectors.school_holidays_of(center.federal_state, since=today)
+    opening = HolidayOpeningForm(
+        initial={"open_on_public_holidays": center.open_on_public_holidays}
+    )
     return _render(
         request,
         "planning/school_holidays.html",
@@ -194,9 +198,32 @@ def school_holidays(request: HttpRequest, center: Center) -> HttpResponse:
             "form": form,
             "periods": periods,
             "sample": any(p.is_sample for p in periods),
+            "opening": opening,
         },
         status=400 if form.errors else 200,
     )
+
+
+@staff_view(methods=POST)
+def holiday_opening(request: HttpRequest, center: Center) -> HttpResponse:
+    """Whether the center is open on public holidays; the dates of series that meet follow."""
+    form = HolidayOpeningForm(request.POST)
+    if form.is_valid():
+        try:
+            change = booking_services.center_holiday_opening_update(
+                user=request.user,
+                center=center,
+                open_on_public_holidays=form.cleaned_data["open_on_public_holidays"],
+            )
+        except ValidationError as error:
+            refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("Saved. %(skipped)s dates are skipped now, %(back)s take place again.")
+                % {"skipped": len(change.cancelled), "back": len(change.reinstated)},
+            )
+    return redirect("planning_staff:school_holidays", slug=center.slug)
 
 
 # --- a round -----------------------------------------------------------------------------------

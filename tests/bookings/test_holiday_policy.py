@@ -351,3 +351,39 @@ def test_a_date_a_closure_gives_back_into_the_holidays_waits_for_the_holidays(au
     row.refresh_from_db()
     assert row.state == OccurrenceState.CONFIRMED
     assert course.occurrences.filter(cause=Cause.SCHOOL_HOLIDAY).count() == 2
+
+
+def test_staff_open_the_center_on_public_holidays_and_the_meeting_series_follow(
+    world, time_machine, client
+):
+    w = world
+    time_machine.move_to(datetime(2027, 8, 1, 9, tzinfo=UTC), tick=False)
+    cafe = services.booking_request_create(
+        user=w.staff,
+        group=w.group,
+        room=w.kitchen,
+        rule=rule(date(2027, 10, 25), "15:00", "17:00", frequency="weekly", count=3),
+        meets_on_public_holidays=True,
+    )
+    plain = services.booking_request_create(
+        user=w.staff,
+        group=w.other_group,
+        room=w.hall,
+        rule=rule(date(2027, 10, 25), "15:00", "17:00", frequency="weekly", count=3),
+    )
+    allerheiligen = cafe.occurrences.get(starts_at__date=date(2027, 11, 1))
+    assert allerheiligen.cause == Cause.HOLIDAY
+    client.force_login(w.staff)
+    url = f"/staff/{w.center.slug}/planning/school-holidays/opening/"
+    assert client.post(url, {"open_on_public_holidays": "on"}).status_code == 302
+    allerheiligen.refresh_from_db()
+    assert allerheiligen.state == OccurrenceState.CONFIRMED
+    # The series that does not meet on public holidays keeps skipping it.
+    assert plain.occurrences.get(starts_at__date=date(2027, 11, 1)).cause == Cause.HOLIDAY
+    client.post(url, {})
+    allerheiligen.refresh_from_db()
+    assert (allerheiligen.state, allerheiligen.cause) == (OccurrenceState.CANCELLED, Cause.HOLIDAY)
+    client.force_login(w.leader)
+    assert client.post(url, {"open_on_public_holidays": "on"}).status_code == 404
+    w.center.refresh_from_db()
+    assert not w.center.open_on_public_holidays
