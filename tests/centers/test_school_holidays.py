@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from centers import demo_data
 from centers.models import SchoolHoliday
@@ -100,7 +101,7 @@ def test_a_real_format_file_gives_each_period_its_first_and_last_day():
     ],
 )
 def test_a_file_that_is_not_a_holiday_calendar_is_refused_with_a_reason(content, says):
-    with pytest.raises(CalendarFileError) as refused:
+    with pytest.raises(CalendarFileError) as refused, translation.override("en"):
         parse_ics(content)
     assert says in str(refused.value)
 
@@ -143,7 +144,7 @@ def test_the_command_imports_a_file_and_a_second_run_changes_nothing(db, tmp_pat
 def test_the_command_refuses_a_broken_file_and_an_unknown_state(db, tmp_path: Path):
     broken = tmp_path / "kaputt.ics"
     broken.write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-    with pytest.raises(CommandError, match="no holiday periods"):
+    with pytest.raises(CommandError, match="no holiday periods"), translation.override("en"):
         call_command("import_school_holidays", str(broken), "--state", "NW")
     with pytest.raises(CommandError):
         call_command("import_school_holidays", str(broken), "--state", "XX")
