@@ -154,9 +154,11 @@ def _update(
     }
     for series in locked.series:
         if last_day < old_last:
+            if series.until is not None and series.until <= last_day:
+                continue  # ended earlier by its group: nothing to cut
             series_end(user=user, series=series, last_date=last_day, reason=reason)
             change.ended.append(series)
-        else:
+        elif series.until == old_last:  # a series its group ended earlier stays ended
             # From the series' last date on, the same rule with the new end: the rows that
             # exist stay as they are, the new dates go through the policy like any request.
             last = _last_date(series) or old_last

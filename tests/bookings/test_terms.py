@@ -136,3 +136,28 @@ def test_a_term_with_series_cannot_be_removed(world, term):
     )
     with pytest.raises(ValidationError):
         services.term_delete(user=w.staff, term=term)
+
+
+def test_a_series_its_group_ended_early_stays_ended_when_the_term_grows(world, term):
+    w = world
+    series = services.booking_request_create(
+        user=w.leader,
+        group=w.group,
+        room=w.kitchen,
+        rule=rule(date(2027, 2, 3), frequency="weekly"),
+        term=term,
+    )
+    services.series_end(user=w.leader, series=series, last_date=date(2027, 2, 24))
+    series.refresh_from_db()
+    assert series.until == date(2027, 2, 24)
+    change = services.term_update(
+        user=w.staff,
+        term=term,
+        name=term.name,
+        first_day=term.first_day,
+        last_day=date(2027, 4, 30),
+    )
+    series.refresh_from_db()
+    assert change.extended == [] and series.until == date(2027, 2, 24)
+    active = series.occurrences.filter(state__in=["requested", "confirmed"])
+    assert max(o.starts_at.astimezone(w.center.tz).date() for o in active) == date(2027, 2, 24)
