@@ -120,9 +120,10 @@ def build(slug: str, series_count: int) -> tuple[object, object]:
     # Open-ended series that run on into the next term: a tenth of them in a proposal's slot.
     for k in range(series_count // 10):
         room = rooms[(k * 7) % ROOMS]
-        day, hour = k % DAYS, SLOTS[k % len(SLOTS)] + 1
+        day, hour = k % DAYS, SLOTS[(k + k // ROOMS) % len(SLOTS)] + 1
         rule = RecurrenceRule(
-            start_date=coming.first_day,
+            # After the ending series' last weeks: confirmed bookings never overlap.
+            start_date=coming.first_day + timedelta(days=21),
             start_time=time(hour),
             end_time=time(hour + 1),
             frequency="weekly",
