@@ -71,7 +71,6 @@ class Messages:
     TERM_NAME_TAKEN = _("The center already has a term of this name.")
     TERM_IN_USE = _("Series run for this term; end them first or keep the term.")
     NAME_REQUIRED = _("Please give a name.")
-    NOTHING_CHANGED = _("Nothing to change.")
 
 
 def format_start(value: datetime, tz: tzinfo | None) -> str:

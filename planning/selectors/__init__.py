@@ -10,7 +10,6 @@ from .pages import (
     pending_answers,
     round_page,
     rounds_of,
-    school_holidays_between,
     school_holidays_of,
     terms_of,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "round_page",
     "round_wishes",
     "rounds_of",
-    "school_holidays_between",
     "school_holidays_of",
     "term_window",
     "terms_of",

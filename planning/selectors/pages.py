@@ -109,14 +109,6 @@ def school_holidays_of(state: str, *, since: date | None = None) -> list[SchoolH
     return list(periods.order_by("first_day", "name"))
 
 
-def school_holidays_between(state: str, first: date, last: date) -> list[SchoolHoliday]:
-    return list(
-        SchoolHoliday.objects.filter(
-            state=state, first_day__lte=last, last_day__gte=first
-        ).order_by("first_day", "name")
-    )
-
-
 def leader_rounds(groups: QuerySet) -> list[Round]:
     """Rounds still collecting in which one of these groups has a wish (or could add one)."""
     return list(
