@@ -89,6 +89,10 @@ class SeriesAdmin(CenterScopedMixin, SimpleHistoryAdmin):
             },
         ),
         (
+            _("Holidays and term"),
+            {"fields": ("meets_on_public_holidays", "pauses_in_school_holidays", "term")},
+        ),
+        (
             _("Request"),
             {
                 "fields": (

@@ -25,7 +25,7 @@ from centers.models import Equipment, Room
 
 from . import conflicts
 from .conflicts import ConflictReport
-from .policy import IssueKind
+from .policy import HolidayPolicy, IssueKind
 from .recurrence import Slot, localize
 
 STEP = timedelta(minutes=30)
@@ -150,6 +150,7 @@ def _free(
     needed: Sequence[int],
     ignore_series_id: int | None,
     now: datetime | None,
+    policy: HolidayPolicy | None = None,
 ) -> list[_Candidate]:
     by_room: dict[int, list[_Candidate]] = defaultdict(list)
     for candidate in candidates:
@@ -163,6 +164,7 @@ def _free(
             equipment=needed,
             ignore_series_id=ignore_series_id,
             now=now,
+            policy=policy,
         )
         free.extend(c for c, d in zip(tried, report.dates, strict=True) if _usable(d))
     return free
@@ -176,6 +178,7 @@ def _alternatives(
     equipment: Iterable[Equipment | int],
     limit: int,
     ignore_series_id: int | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> dict[datetime, list[Alternative]]:
     if not slots:
         return {}
@@ -189,6 +192,7 @@ def _alternatives(
         needed=needed,
         ignore_series_id=ignore_series_id,
         now=timezone.now(),
+        policy=policy,
     )
     result: dict[datetime, list[Alternative]] = {s.original_start: [] for s in slots}
     originals = {s.original_start: s for s in slots}
@@ -210,6 +214,7 @@ def alternatives_for(
     equipment: Iterable[Equipment | int] = (),
     limit: int = 5,
     ignore_series_id: int | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> list[Alternative]:
     """Free rooms at the same time, then nearby free times in the same room, best first."""
     found = _alternatives(
@@ -219,6 +224,7 @@ def alternatives_for(
         equipment=equipment,
         limit=limit,
         ignore_series_id=ignore_series_id,
+        policy=policy,
     )
     return found[slot.original_start]
 
@@ -231,8 +237,10 @@ def alternatives_for_report(
     equipment: Iterable[Equipment | int] = (),
     limit: int = 3,
     ignore_series_id: int | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> dict[datetime, list[Alternative]]:
-    """Alternatives for every clashing date of a report, by original start."""
+    """Alternatives for every clashing date of a report, by original start; a series' holiday
+    policy keeps its alternatives out of the holidays it skips."""
     return _alternatives(
         room=room,
         slots=[d.slot for d in report.clashing],
@@ -240,6 +248,7 @@ def alternatives_for_report(
         equipment=equipment,
         limit=limit,
         ignore_series_id=ignore_series_id,
+        policy=policy,
     )
 
 
@@ -254,6 +263,7 @@ def offered(
     expected_participants: int = 1,
     equipment: Iterable[Equipment | int] = (),
     ignore_series_id: int | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> str:
     """Whether `choice` (room, start, end) is an alternative the engine offers for `slot`:
     OFFERED, NOT_OFFERED (never one of the candidates: a tampered or invented choice) or
@@ -274,5 +284,6 @@ def offered(
         needed=needed,
         ignore_series_id=ignore_series_id,
         now=timezone.now(),
+        policy=policy,
     )
     return OFFERED if free else TAKEN

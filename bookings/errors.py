@@ -63,6 +63,14 @@ class Messages:
     NOT_REINSTATABLE = _("This date cannot take place again: %(reasons)s")
     LEADER_REINSTATES_OWN_ONLY = _("The group can only take up again dates it cancelled itself.")
     CAPACITY_REFUSED = _("%(room)s holds %(capacity)s people, %(expected)s are expected.")
+    TERM_OTHER_CENTER = _("This term belongs to another center.")
+    TERM_REPEATS = _("A booking for the term repeats: choose weekly or monthly.")
+    TERM_START_OUTSIDE = _("The first date must lie in the term (%(first)s – %(last)s).")
+    TERM_OVER = _("This term is already over.")
+    TERM_OVERLAPS = _("This term overlaps the term “%(name)s”.")
+    TERM_NAME_TAKEN = _("The center already has a term of this name.")
+    TERM_IN_USE = _("Series run for this term; end them first or keep the term.")
+    NAME_REQUIRED = _("Please give a name.")
 
 
 def format_start(value: datetime, tz: tzinfo | None) -> str:

@@ -2,7 +2,8 @@
 Celery tasks in `bookings.tasks` only adapt them. Every change goes through the services.
 
 - `holidays_apply`: dates on public holidays are cancelled (cause "holiday"), once: a date staff
-  took up again after the job cancelled it is left alone.
+  took up again after the job cancelled it is left alone. Series that meet on public holidays
+  keep them where their center is open (the holiday policy, `policy.HolidayPolicy`).
 - `mirror_check`: the django-scheduler mirror is compared with the rows and repaired.
 """
 
@@ -26,6 +27,7 @@ from notifications.outbox import enqueue
 from . import scheduler
 from .locking import in_transaction, lock, rooms_of
 from .models import Cause, Occurrence, OccurrenceState
+from .policy import HolidayPolicy
 from .services import transitions
 
 logger = logging.getLogger(__name__)
@@ -47,11 +49,11 @@ def holidays_apply(*, today: date | None = None) -> int:
         for day in holidays:
             start = datetime.combine(day, time.min, tzinfo=center.tz)
             on_holiday |= Q(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-        candidates = list(
-            Occurrence.objects.filter(on_holiday, room__center=center, state__in=ACTIVE_STATES)
-            .order_by("series_id", "pk")
-            .values_list("pk", "series_id")
-        )
+        dates = Occurrence.objects.filter(on_holiday, room__center=center, state__in=ACTIVE_STATES)
+        meeting = HolidayPolicy(meets_on_public_holidays=True)
+        if not meeting.skips_public_holiday(center_open=center.open_on_public_holidays):
+            dates = dates.exclude(series__meets_on_public_holidays=True)
+        candidates = list(dates.order_by("series_id", "pk").values_list("pk", "series_id"))
         by_series: dict[int, list[int]] = defaultdict(list)
         for pk, series_id in candidates:
             by_series[series_id].append(pk)

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .policy import HolidayPolicy
 from .recurrence import RecurrenceRule
 
 
@@ -58,6 +59,7 @@ class Cause(models.TextChoices):
     STAFF = "staff", _("decided by staff")
     CLOSURE = "closure", _("closure")
     HOLIDAY = "holiday", _("public holiday")
+    SCHOOL_HOLIDAY = "school_holiday", _("school holidays")
     RULE = "rule", _("no longer part of the series")
     CONFLICT = "conflict", _("another booking was confirmed")
     WITHDRAWN = "withdrawn", _("request withdrawn")
@@ -88,6 +90,22 @@ class Series(models.Model):
         "centers.Equipment", verbose_name=_("equipment needed"), blank=True
     )
     note = models.TextField(_("note to staff"), blank=True)
+    # The holiday policy (bookings.policy.HolidayPolicy): what the conflict check skips.
+    meets_on_public_holidays = models.BooleanField(
+        _("meets on public holidays"),
+        default=False,
+        help_text=_("Only where the center is open on public holidays."),
+    )
+    pauses_in_school_holidays = models.BooleanField(_("pauses in school holidays"), default=False)
+    # A series "for the term" ends with it (bookings.services.terms keeps its end in step).
+    term = models.ForeignKey(
+        "centers.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="series",
+        verbose_name=_("for the term"),
+    )
     decision_note = models.TextField(_("note from staff"), blank=True)
 
     # --- the rule, in the center's wall-clock time -----------------------------------------
@@ -182,6 +200,13 @@ class Series(models.Model):
     def is_open_ended(self) -> bool:
         return self.frequency != Frequency.ONCE and self.until is None and self.count is None
 
+    @property
+    def holiday_policy(self) -> HolidayPolicy:
+        return HolidayPolicy(
+            meets_on_public_holidays=self.meets_on_public_holidays,
+            pauses_in_school_holidays=self.pauses_in_school_holidays,
+        )
+
 
 class Occurrence(models.Model):
     series = models.ForeignKey(
@@ -202,7 +227,7 @@ class Occurrence(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     # For a cancelled or declined date: why, in a form reports can count (empty when active).
-    cause = models.CharField(_("cause"), max_length=12, choices=Cause.choices, blank=True)
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices, blank=True)
     # The closure that cancelled this date, so that shortening or deleting it can bring it back.
     closure = models.ForeignKey(
         "centers.Closure",

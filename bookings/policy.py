@@ -2,8 +2,9 @@
 
 Every rule about a date is one of four verdicts:
 
-- *skipped*: the center or room is closed (a closure, a public holiday). The date is stored as
-  cancelled with the reason and listed as skipped; it comes back if the closure goes.
+- *skipped*: the center or room is closed (a closure, a public holiday), or the series pauses
+  in the school holidays. The date is stored as cancelled with the reason and listed as
+  skipped; it comes back if the closure goes or the holiday period is corrected.
 - *refused*: never stored as confirmed, and staff cannot override it — an overlap with a
   confirmed booking (buffers and divisible rooms included; on PostgreSQL the database refuses it
   too), more people than the room holds (a safety limit), a room that cannot be booked, a date in
@@ -14,6 +15,11 @@ Every rule about a date is one of four verdicts:
   the same room, and a room whose requests need approval.
 - *fine*: nothing stands in the way.
 
+Holidays follow the series' `HolidayPolicy`: a public holiday skips a date unless the series
+meets on public holidays *and* its center is open on them; school holidays skip a date only of
+a series that pauses in them. The conflict core applies the policy when it classifies, so the
+preview, the request, the services, the pages and the feeds all follow it.
+
 A date is confirmed at once only when every rule is fine. The conflict core
 (`bookings.conflicts`) finds the issues; this module says what each one means. The live
 preview, the staff pages, the e-mails and the services all read the verdicts from here.
@@ -22,6 +28,7 @@ preview, the staff pages, the e-mails and the services all read the verdicts fro
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +42,7 @@ class IssueKind(models.TextChoices):
     INVALID = "invalid", _("ends before it starts")
     CLOSURE = "closure", _("closed")
     HOLIDAY = "holiday", _("public holiday")
+    SCHOOL_HOLIDAY = "school_holiday", _("school holidays")
     OUTSIDE_HOURS = "outside_hours", _("outside opening hours")
     EQUIPMENT = "equipment", _("equipment missing")
     HORIZON = "horizon", _("beyond the booking horizon")
@@ -58,6 +66,7 @@ RULES: dict[str, str] = {
     IssueKind.INVALID: Verdict.REFUSED,
     IssueKind.CLOSURE: Verdict.SKIPPED,
     IssueKind.HOLIDAY: Verdict.SKIPPED,
+    IssueKind.SCHOOL_HOLIDAY: Verdict.SKIPPED,
     IssueKind.OUTSIDE_HOURS: Verdict.STAFF,
     IssueKind.EQUIPMENT: Verdict.STAFF,
     IssueKind.HORIZON: Verdict.STAFF,
@@ -74,6 +83,31 @@ REQUEST_ERRORS = frozenset(
 WAIVED_FOR_APPROVED_SERIES = frozenset(
     {IssueKind.OUTSIDE_HOURS, IssueKind.EQUIPMENT, IssueKind.HORIZON}
 )
+
+
+@dataclass(frozen=True)
+class HolidayPolicy:
+    """What a series does on holidays (fields of `Series`; the default is the old rule: skip
+    public holidays, meet in school holidays)."""
+
+    meets_on_public_holidays: bool = False
+    pauses_in_school_holidays: bool = False
+
+    def skips_public_holiday(self, *, center_open: bool) -> bool:
+        """A series meets on a public holiday only if it wants to and the center is open."""
+        return not (self.meets_on_public_holidays and center_open)
+
+
+# Defaults per kind of group (groups.models.Group.Kind): courses follow the school year; an
+# open café meets whenever the house is open; the rest skip public holidays only.
+HOLIDAY_DEFAULTS: dict[str, HolidayPolicy] = {
+    "course": HolidayPolicy(pauses_in_school_holidays=True),
+    "cafe": HolidayPolicy(meets_on_public_holidays=True),
+}
+
+
+def holiday_policy_for_kind(kind: str) -> HolidayPolicy:
+    return HOLIDAY_DEFAULTS.get(kind, HolidayPolicy())
 
 
 def verdict_of_kind(kind: str) -> str:

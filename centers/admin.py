@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Center, Closure, Equipment, OpeningHours, Room
+from .models import Center, Closure, Equipment, OpeningHours, Room, SchoolHoliday, Term
 from .permissions import managed_centers
 
 # How each center-owned model reaches its center, by model label. One table, so that list
@@ -29,6 +29,9 @@ CENTER_PATHS: dict[str, str] = {
     "centers.room": "center",
     "centers.openinghours": "center",
     "centers.closure": "center",
+    "centers.term": "center",
+    "planning.round": "center",
+    "planning.wish": "round__center",
     "groups.group": "center",
     "groups.groupleader": "group__center",
     "bookings.series": "group__center",
@@ -327,3 +330,30 @@ def save_closures(request: HttpRequest, formset: Any) -> None:
         transaction.set_rollback(True)
         for text in error.messages:
             messages.error(request, text)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference only: changes go through the staff pages, whose services keep the
+    dates of the series that depend on them right."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SchoolHoliday)
+class SchoolHolidayAdmin(ReadOnlyAdmin):
+    list_display = ("name", "state", "first_day", "last_day", "is_sample", "source")
+    list_filter = ("state", "is_sample")
+    search_fields = ("name",)
+
+
+@admin.register(Term)
+class TermAdmin(CenterScopedMixin, ReadOnlyAdmin):
+    list_display = ("name", "center", "first_day", "last_day")
+    list_filter = (related_only("center"),)

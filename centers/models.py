@@ -83,6 +83,13 @@ class Center(models.Model):
         default=FederalState.NW,
         help_text=_("Public holidays of this state are taken into account."),
     )
+    open_on_public_holidays = models.BooleanField(
+        _("open on public holidays"),
+        default=False,
+        help_text=_(
+            "If on, series that meet on public holidays keep those dates; all others skip them."
+        ),
+    )
     booking_horizon_months = models.PositiveSmallIntegerField(
         _("booking horizon (months)"),
         default=default_booking_horizon,
@@ -282,3 +289,65 @@ class Closure(models.Model):
             raise ValidationError({"room": _("This room belongs to another center.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The closure must end after it starts.")})
+
+
+class SchoolHoliday(models.Model):
+    """One period of school holidays in a federal state, e.g. "Herbstferien NRW 2027".
+
+    Imported from the ministries' iCalendar files (`bookings.services.school_holidays_import`,
+    which also skips and brings back the dates of series that pause in school holidays).
+    """
+
+    state = models.CharField(_("federal state"), max_length=2, choices=FederalState.choices)
+    name = models.CharField(_("name"), max_length=200)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    uid = models.CharField(_("UID in the calendar file"), max_length=255, blank=True)
+    source = models.CharField(_("imported from"), max_length=500, blank=True)
+    # Sample data shipped with the demo: shown as such, never to be taken for the real dates.
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("school holidays")
+        verbose_name_plural = _("school holidays")
+        ordering = ["state", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="schoolholiday_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["state", "name", "first_day"], name="schoolholiday_unique_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "first_day", "last_day"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Term(models.Model):
+    """A center's term ("Winterhalbjahr 2026/27"): series may run for it and end with it."""
+
+    center = models.ForeignKey(
+        Center, on_delete=models.CASCADE, related_name="terms", verbose_name=_("center")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    # Raised by every change (bookings.services.terms): edits made from an older one fail.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["center", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="term_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["center", "name"], name="term_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,7 +13,8 @@ from bookings.models import Occurrence, OccurrenceState
 from groups.selectors import public_occurrences
 
 from .holidays import public_holidays
-from .models import Center, Closure, OpeningHours, Room, Weekday
+from .models import Center, Closure, OpeningHours, Room, SchoolHoliday, Weekday
+from .school_holidays import Period, days_of
 
 WEEK_DAYS = 7
 # How far ahead the center page announces closures and public holidays.
@@ -34,6 +35,7 @@ class OpeningDay:
 class ProgramDay:
     day: date
     holiday: str = ""
+    school_holiday: str = ""
     closures: list[Closure] = field(default_factory=list)
     dates: list[Occurrence] = field(default_factory=list)
 
@@ -46,6 +48,7 @@ class CenterPage:
     week: list[ProgramDay]
     closures: list[Closure]
     holidays: list[tuple[date, str]]
+    school_holidays: list[SchoolHoliday] = field(default_factory=list)
 
 
 def center_page(*, slug: str, now: datetime, language: str) -> CenterPage:
@@ -78,6 +81,16 @@ def center_page(*, slug: str, now: datetime, language: str) -> CenterPage:
     holidays = public_holidays(
         center.federal_state, today, today + CLOSURES_AHEAD, language=language
     )
+    school = list(
+        SchoolHoliday.objects.filter(
+            state=center.federal_state,
+            first_day__lte=today + CLOSURES_AHEAD,
+            last_day__gte=today,
+        ).order_by("first_day", "name")
+    )
+    school_days = days_of(
+        (Period(p.name, p.first_day, p.last_day) for p in school), today, today + CLOSURES_AHEAD
+    )
     dates = (
         public_occurrences()
         .filter(room__center=center, starts_at__gte=week_start, starts_at__lt=week_end)
@@ -102,6 +115,7 @@ def center_page(*, slug: str, now: datetime, language: str) -> CenterPage:
             by_day[local_day].dates.append(occurrence)
     for program_day in week:
         program_day.holiday = holidays.get(program_day.day, "")
+        program_day.school_holiday = school_days.get(program_day.day, "")
         program_day.closures = [
             c
             for c in closures
@@ -116,6 +130,7 @@ def center_page(*, slug: str, now: datetime, language: str) -> CenterPage:
         week=week,
         closures=closures,
         holidays=list(holidays.items()),
+        school_holidays=school,
     )
 
 

@@ -24,6 +24,9 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("reminder of a changed date")
     DIGEST = "digest", _("weekly digest")
     MESSAGE = "message", _("message from staff")
+    HOLIDAYS_CHANGED = "holidays_changed", _("dates skipped or back for holidays")
+    PLANNING_INVITATION = "planning_invitation", _("next term: please confirm")
+    PLANNING_RESULT = "planning_result", _("next term: the allocation")
 
 
 class Status(models.TextChoices):

@@ -12,11 +12,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from bookings.policy import HolidayPolicy, holiday_policy_for_kind
 from bookings.recurrence import MAX_DATES, RecurrenceRule, localize, validate
-from centers.models import Equipment, Room, Weekday
+from centers.models import Equipment, Room, Term, Weekday
 from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
 from groups.models import Group
 
@@ -55,8 +58,40 @@ FREQUENCY_CHOICES = [
 ENDS_CHOICES = [
     ("until", _("Until a date")),
     ("count", _("After a number of dates")),
+    ("term", _("With the term")),
     ("never", _("Open-ended")),
 ]
+AS_USUAL = ""
+SCHOOL_HOLIDAY_CHOICES = [
+    (AS_USUAL, _("As usual for the kind of group (courses pause)")),
+    ("pause", _("The group pauses in the school holidays")),
+    ("meet", _("The group meets in the school holidays too")),
+]
+PUBLIC_HOLIDAY_CHOICES = [
+    (AS_USUAL, _("As usual for the kind of group (cafés meet where the center is open)")),
+    ("meet", _("The group meets on public holidays where the center is open")),
+    ("skip", _("The group does not meet on public holidays")),
+]
+
+
+class TermChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Term) -> str:
+        return _("%(term)s (%(center)s, until %(last)s)") % {
+            "term": obj.name,
+            "center": obj.center.name,
+            "last": date_format(obj.last_day, "SHORT_DATE_FORMAT"),
+        }
+
+
+def terms_for(groups: QuerySet[Group]) -> QuerySet[Term]:
+    """Terms the request form offers: current and coming terms of the groups' centers."""
+    return (
+        Term.objects.filter(center__in=groups.values("center"), last_day__gte=timezone.localdate())
+        .select_related("center")
+        .order_by("center__name", "first_day")
+    )
+
+
 POSITION_CHOICES = [
     ("1", _("first")),
     ("2", _("second")),
@@ -129,6 +164,26 @@ class BookingRequestForm(forms.Form):
     count = forms.IntegerField(
         label=_("Number of dates"), min_value=1, max_value=MAX_DATES, required=False
     )
+    term = TermChoiceField(
+        label=_("Term"),
+        queryset=Term.objects.none(),
+        required=False,
+        help_text=_("The series ends with the term, also when staff move its last day."),
+    )
+    school_holidays = forms.ChoiceField(
+        label=_("In the school holidays"),
+        choices=SCHOOL_HOLIDAY_CHOICES,
+        required=False,
+        initial=AS_USUAL,
+        widget=forms.RadioSelect,
+    )
+    public_holidays = forms.ChoiceField(
+        label=_("On public holidays"),
+        choices=PUBLIC_HOLIDAY_CHOICES,
+        required=False,
+        initial=AS_USUAL,
+        widget=forms.RadioSelect,
+    )
     expected_participants = forms.IntegerField(
         label=_("Expected participants"), min_value=1, max_value=10000
     )
@@ -161,6 +216,7 @@ class BookingRequestForm(forms.Form):
         rooms = rooms_for(user, groups)
         self.fields["room"].queryset = rooms
         self.fields["suggested_room"].queryset = rooms
+        self.fields["term"].queryset = terms_for(groups)
         if len(self.fields["group"].queryset) == 1 and not self.is_bound:
             self.initial.setdefault("group", self.fields["group"].queryset[0].pk)
 
@@ -221,6 +277,8 @@ class BookingRequestForm(forms.Form):
                 fields["until"] = data.get("until")
             elif ends == "count":
                 fields["count"] = data.get("count")
+            elif ends == "term" and data.get("term") is not None:
+                fields["until"] = data["term"].last_day
         return RecurrenceRule(**fields)
 
     def clean(self) -> dict[str, Any]:
@@ -236,6 +294,8 @@ class BookingRequestForm(forms.Form):
                 self.add_error("until", _("Give the last date, or choose another ending."))
             if ends == "count" and not data.get("count"):
                 self.add_error("count", _("Give the number of dates, or choose another ending."))
+            if ends == "term" and not data.get("term"):
+                self.add_error("term", _("Choose the term, or choose another ending."))
         if frequency == "monthly" and data.get("monthly_position") in (None, ""):
             self.add_error("monthly_position", _("Choose the first to fourth or the last weekday."))
         if self.errors:
@@ -271,6 +331,36 @@ class BookingRequestForm(forms.Form):
     def rule(self) -> RecurrenceRule | None:
         return getattr(self, "cleaned_data", {}).get("rule")
 
+    @property
+    def chosen_term(self) -> Term | None:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("ends") == "term" and (data.get("frequency") or "once") != "once":
+            return data.get("term")
+        return None
+
+    def holiday_choice(self) -> dict[str, bool | None]:
+        """Keyword arguments for the service: None keeps the group kind's default."""
+        data = getattr(self, "cleaned_data", {})
+        school = data.get("school_holidays") or AS_USUAL
+        public = data.get("public_holidays") or AS_USUAL
+        return {
+            "pauses_in_school_holidays": None if school == AS_USUAL else school == "pause",
+            "meets_on_public_holidays": None if public == AS_USUAL else public == "meet",
+        }
+
+    def holiday_policy(self, group: Group) -> HolidayPolicy:
+        """The policy the request asks for: the choices, or the group kind's default."""
+        default = holiday_policy_for_kind(group.kind)
+        choice = self.holiday_choice()
+        return HolidayPolicy(
+            meets_on_public_holidays=default.meets_on_public_holidays
+            if choice["meets_on_public_holidays"] is None
+            else choice["meets_on_public_holidays"],
+            pauses_in_school_holidays=default.pauses_in_school_holidays
+            if choice["pauses_in_school_holidays"] is None
+            else choice["pauses_in_school_holidays"],
+        )
+
 
 def initial_from_series(series: Any) -> dict[str, Any]:
     """Prefill a new request from an existing series (asking for another room from a date on)."""
@@ -285,8 +375,13 @@ def initial_from_series(series: Any) -> dict[str, Any]:
         "weekdays": list(series.weekdays or ()) if not monthly else [],
         "monthly_position": series.monthly_position if monthly else 1,
         "monthly_weekday": (series.weekdays or [None])[0] if monthly else None,
-        "ends": "until" if series.until else ("count" if series.count else "never"),
+        "ends": "term"
+        if series.term_id
+        else ("until" if series.until else ("count" if series.count else "never")),
         "until": series.until,
+        "term": series.term_id,
+        "school_holidays": "pause" if series.pauses_in_school_holidays else "meet",
+        "public_holidays": "meet" if series.meets_on_public_holidays else "skip",
         "count": series.count,
         "expected_participants": series.expected_participants,
         "equipment": list(series.equipment_needed.values_list("pk", flat=True)),
@@ -342,6 +437,19 @@ class SeriesEndForm(forms.Form):
         widget=DateInput(),
     )
     reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
+
+
+class SeriesHolidaysForm(forms.Form):
+    """What the series does on holidays; its coming dates follow at once."""
+
+    version = VersionField()
+    seen = SeenField()
+    pauses_in_school_holidays = forms.BooleanField(
+        label=_("The group pauses in the school holidays"), required=False
+    )
+    meets_on_public_holidays = forms.BooleanField(
+        label=_("The group meets on public holidays (where the center is open)"), required=False
+    )
 
 
 class SeriesWithdrawForm(forms.Form):

@@ -15,7 +15,7 @@ from bookings import conflicts
 from bookings.alternatives import alternatives_for_report
 from bookings.conflicts import ConflictReport, DateReport
 from bookings.models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.policy import Verdict
+from bookings.policy import HolidayPolicy, Verdict
 from bookings.recurrence import RecurrenceRule, expand
 from bookings.rule_text import rule_text
 from bookings.services.requests import horizon_for
@@ -236,7 +236,11 @@ def preview_horizon(rule: RecurrenceRule, center: Center) -> date:
 
 
 def _report(
-    room: Room, rule: RecurrenceRule, expected: int, equipment: Sequence[Equipment]
+    room: Room,
+    rule: RecurrenceRule,
+    expected: int,
+    equipment: Sequence[Equipment],
+    policy: HolidayPolicy | None = None,
 ) -> ConflictReport:
     slots = expand(rule, room.center.tz, through=preview_horizon(rule, room.center))
     return conflicts.check(
@@ -245,6 +249,7 @@ def _report(
         expected_participants=expected,
         equipment=equipment,
         now=timezone.now(),
+        policy=policy,
     )
 
 
@@ -254,11 +259,17 @@ def _alternatives(
     expected: int,
     equipment: Sequence[Equipment],
     picked: dict[str, str],
+    policy: HolidayPolicy | None = None,
 ) -> dict[datetime, list[AlternativeChoice]]:
     if not report.clashing:
         return {}
     found = alternatives_for_report(
-        room=room, report=report, expected_participants=expected, equipment=equipment, limit=3
+        room=room,
+        report=report,
+        expected_participants=expected,
+        equipment=equipment,
+        limit=3,
+        policy=policy,
     )
     choices: dict[datetime, list[AlternativeChoice]] = {}
     for original, alternatives in found.items():
@@ -287,18 +298,20 @@ def request_preview(
     expected_participants: int,
     equipment: Iterable[Equipment] = (),
     picked: dict[str, str] | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> Preview:
     """Every date of the rule with what stands in its way, and alternatives for clashes.
 
     Without a room, the bookable rooms of the group's center that fit and are free on every
-    date are listed instead, for the leader to pick one.
+    date are listed instead, for the leader to pick one. `policy` is the holiday policy the
+    request asks for (the service uses the same).
     """
     equipment = list(equipment)
     picked = picked or {}
     if room is None:
-        return _any_room_preview(group, rule, expected_participants, equipment)
-    report = _report(room, rule, expected_participants, equipment)
-    alternatives = _alternatives(room, report, expected_participants, equipment, picked)
+        return _any_room_preview(group, rule, expected_participants, equipment, policy)
+    report = _report(room, rule, expected_participants, equipment, policy)
+    alternatives = _alternatives(room, report, expected_participants, equipment, picked, policy)
     dates = [
         PreviewDate(
             key=slot_key(d.slot.original_start),
@@ -315,7 +328,11 @@ def request_preview(
 
 
 def _any_room_preview(
-    group: Group, rule: RecurrenceRule, expected: int, equipment: list[Equipment]
+    group: Group,
+    rule: RecurrenceRule,
+    expected: int,
+    equipment: list[Equipment],
+    policy: HolidayPolicy | None = None,
 ) -> Preview:
     candidates = Room.objects.filter(
         center=group.center, bookable=True, capacity__gte=expected
@@ -324,7 +341,7 @@ def _any_room_preview(
         candidates = candidates.filter(equipment=item)
     suitable, unsuitable = [], 0
     for candidate in candidates.distinct().order_by("capacity", "name"):
-        report = _report(candidate, rule, expected, equipment)
+        report = _report(candidate, rule, expected, equipment, policy)
         if report.clashing or not any(not d.is_skipped for d in report.dates):
             unsuitable += 1
         else:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("series/<int:pk>/end/", leader.series_end, name="series_end"),
     path("series/<int:pk>/withdraw/", leader.series_withdraw, name="series_withdraw"),
     path("series/<int:pk>/change/", leader.series_change, name="series_change"),
+    path("series/<int:pk>/holidays/", leader.series_holidays, name="series_holidays"),
     path("dates/<int:pk>/cancel/", leader.occurrence_cancel, name="occurrence_cancel"),
     path("dates/<int:pk>/move/", leader.occurrence_move, name="occurrence_move"),
     path("dates/<int:pk>/reinstate/", leader.occurrence_reinstate, name="occurrence_reinstate"),

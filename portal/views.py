@@ -34,6 +34,7 @@ from .forms import (
     OccurrenceReinstateForm,
     SeriesChangeForm,
     SeriesEndForm,
+    SeriesHolidaysForm,
     SeriesWithdrawForm,
     initial_from_series,
 )
@@ -104,6 +105,7 @@ def _preview(form: BookingRequestForm) -> leader_selectors.Preview | None:
         expected_participants=data.get("expected_participants") or 1,
         equipment=data.get("equipment") or (),
         picked=form.picked_values(),
+        policy=form.holiday_policy(data["group"]),
     )
 
 
@@ -124,6 +126,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 equipment=data["equipment"],
                 note=data["note"],
                 alternatives=data.get("alternatives") or None,
+                term=form.chosen_term,
+                **form.holiday_choice(),
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -187,6 +191,15 @@ def _render_series(
                 "from_date": first_day,
                 "start_time": series.start_time,
                 "end_time": series.end_time,
+                **stamp,
+            },
+        ),
+        "holidays_form": forms.get("holidays_form")
+        or SeriesHolidaysForm(
+            prefix="holidays",
+            initial={
+                "pauses_in_school_holidays": series.pauses_in_school_holidays,
+                "meets_on_public_holidays": series.meets_on_public_holidays,
                 **stamp,
             },
         ),
@@ -398,6 +411,41 @@ def series_change(request: HttpRequest, pk: int) -> HttpResponse:
         series,
         status=409 if changed is not None else 400,
         change_form=form,
+        changed_meanwhile=changed,
+    )
+
+
+@login_required
+@require_POST
+def series_holidays(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the series does on holidays; the coming dates follow (skipped or back)."""
+    series = access_series(request.user, pk)
+    form = SeriesHolidaysForm(request.POST, prefix="holidays")
+    changed = None
+    if form.is_valid():
+        try:
+            change = services.series_holiday_policy_update(
+                user=request.user,
+                series=series,
+                pauses_in_school_holidays=form.cleaned_data["pauses_in_school_holidays"],
+                meets_on_public_holidays=form.cleaned_data["meets_on_public_holidays"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except (ValidationError, BookingConflict) as error:
+            form.add_error(None, _message_for(error))
+            changed = _stale_changes(series, form, error)
+        else:
+            messages.success(
+                request,
+                _("Saved. %(skipped)s dates are skipped now, %(back)s take place again.")
+                % {"skipped": len(change.cancelled), "back": len(change.reinstated)},
+            )
+            return redirect("leader:series", pk=series.pk)
+    return _render_series(
+        request,
+        series,
+        status=409 if changed is not None else 400,
+        holidays_form=form,
         changed_meanwhile=changed,
     )
 

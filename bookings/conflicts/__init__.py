@@ -15,7 +15,7 @@ from datetime import datetime
 
 from centers.models import Equipment, Room
 
-from ..policy import IssueKind, Verdict
+from ..policy import HolidayPolicy, IssueKind, Verdict
 from ..recurrence import Slot
 from .classify import (
     Busy,
@@ -33,7 +33,8 @@ from .classify import (
     overlapping,
     within_hours,
 )
-from .fetch import MAX_DATE_SPAN, horizon_start, load_context
+from .context import horizon_start, load_context
+from .fetch import MAX_DATE_SPAN
 from .window import DateCheck, center_window, clashing
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Context",
     "DateCheck",
     "DateReport",
+    "HolidayPolicy",
     "Hours",
     "Issue",
     "IssueKind",
@@ -72,8 +74,10 @@ def check(
     ignore_series_id: int | None = None,
     now: datetime | None = None,
     fetch: str | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> ConflictReport:
-    """What stands in the way of each of `slots` in `room`, date by date, in the order given."""
+    """What stands in the way of each of `slots` in `room`, date by date, in the order given;
+    `policy` is the holiday policy of the series the slots belong to (default: the old rule)."""
     slots = list(slots)
     ctx = load_context(
         room=room,
@@ -83,5 +87,6 @@ def check(
         ignore_series_id=ignore_series_id,
         now=now,
         fetch=fetch,
+        policy=policy,
     )
     return classify(slots, ctx)

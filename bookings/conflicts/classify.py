@@ -19,7 +19,14 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.utils.translation import gettext, ngettext
 
-from ..policy import IssueKind, Verdict, blocks_confirmation, confirms_at_once, verdict
+from ..policy import (
+    HolidayPolicy,
+    IssueKind,
+    Verdict,
+    blocks_confirmation,
+    confirms_at_once,
+    verdict,
+)
 from ..recurrence import Slot
 
 Span = tuple[datetime, datetime]  # half-open [start, end), aware
@@ -35,7 +42,7 @@ class Issue:
     group_name: str = ""
     room_name: str = ""
     closure_id: int | None = None  # the closure, for a date skipped because of one
-    detail: str = ""  # the bare reason: a closure's reason, a holiday's name
+    detail: str = ""  # the bare reason: a closure's reason, a holiday's or holiday period's name
 
     @property
     def verdict(self) -> str:
@@ -72,7 +79,7 @@ class DateReport:
 
     @property
     def skipped(self) -> list[Issue]:
-        """Closures and public holidays: the date does not take place."""
+        """Closures, public holidays, school holidays: the date does not take place."""
         return [i for i in self.issues if i.verdict == Verdict.SKIPPED]
 
     @property
@@ -156,6 +163,11 @@ class Context:
     pending: list[Busy] = field(default_factory=list)
     closures: list[ClosureSpan] = field(default_factory=list)
     holidays: dict[date, str] = field(default_factory=dict)
+    # School holidays of the center's state by local date (only loaded for series that pause).
+    school_holidays: dict[date, str] = field(default_factory=dict)
+    # The series' holiday policy, and whether the center is open on public holidays.
+    policy: HolidayPolicy = field(default_factory=HolidayPolicy)
+    open_on_holidays: bool = False
     hours: Hours = field(default_factory=dict)
     missing_equipment: list[str] = field(default_factory=list)
     expected_participants: int = 1
@@ -293,6 +305,10 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     competes_with = gettext("competing request by %(group)s for %(room)s")
     closed_for = gettext("closed: %(reason)s")
     holiday_is = gettext("public holiday: %(name)s")
+    school_is = gettext("school holidays: %(name)s")
+    # The series' holiday policy decides which holidays stand in a date's way at all.
+    public_skips = ctx.policy.skips_public_holiday(center_open=ctx.open_on_holidays)
+    school_skips = ctx.policy.pauses_in_school_holidays
     outside = Issue(IssueKind.OUTSIDE_HOURS, gettext("outside the opening hours"))
     past = Issue(IssueKind.PAST, gettext("This date is in the past."))
     invalid = Issue(IssueKind.INVALID, gettext("The end must be after the start."))
@@ -332,9 +348,15 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
                 )
             )
         local_start = slot.starts_at.astimezone(tz)
-        holiday = holidays.get(local_start.date()) if holidays else None
+        local_day = local_start.date()
+        holiday = holidays.get(local_day) if holidays and public_skips else None
         if holiday:
             issues.append(Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday))
+        school = ctx.school_holidays.get(local_day) if school_skips else None
+        if school:
+            issues.append(
+                Issue(IssueKind.SCHOOL_HOLIDAY, school_is % {"name": school}, detail=school)
+            )
         issues.extend(fixed)
         if competing[i]:
             issues += _busy_issues(

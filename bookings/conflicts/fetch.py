@@ -9,25 +9,20 @@ rows into a `classify.Context`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import get_language
 
-from centers.holidays import public_holidays
 from centers.models import Center, Closure, Equipment, OpeningHours, Room
 from groups.models import Group
 
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
-from ..recurrence import Slot, localize
-from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts, Span
+from ..recurrence import Slot
+from .classify import Span
 
 # --- fetching: a constant number of queries for any number of slots ---------------------------
 
@@ -410,90 +405,4 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     return rows
 
 
-def _equipment_ids(items: Iterable[Equipment | int]) -> list[int]:
-    return [item if isinstance(item, int) else item.pk for item in items]
-
-
-def horizon_start(center_today: date, months: int, tz) -> datetime:
-    """The first moment beyond the booking horizon: local midnight after today + months."""
-    last = center_today + relativedelta(months=months)
-    return localize(datetime.combine(last + timedelta(days=1), time.min), tz)
-
-
 FETCHES = {"sql": fetch_sql, "sqlite": fetch_sqlite, "orm": fetch_orm}
-
-
-def load_context(
-    *,
-    room: Room,
-    slots: Sequence[Slot],
-    expected_participants: int = 1,
-    equipment: Iterable[Equipment | int] = (),
-    ignore_series_id: int | None = None,
-    now: datetime | None = None,
-    fetch: str | None = None,
-) -> Context:
-    """Fetch what `classify` needs: one query on PostgreSQL, two on SQLite, five or six through
-    the ORM (other databases).
-
-    `now` decides what is past and where the booking horizon lies (default: the real now);
-    `fetch` forces "sql" (PostgreSQL), "sqlite" or "orm" (tests compare them).
-    """
-    now = now or timezone.now()
-    facts = RoomFacts(
-        name=room.name,
-        capacity=room.capacity,
-        bookable=room.bookable,
-        setup_minutes=room.setup_minutes,
-        cleanup_minutes=room.cleanup_minutes,
-        requires_approval=room.requires_approval,
-    )
-    if not slots:
-        tz = ZoneInfo(room.center.time_zone)
-        return Context(room=facts, tz=tz, now=now)
-    # `buffered` for each slot, with the two widths made once (timedelta() is not free).
-    setup, cleanup = (
-        timedelta(minutes=facts.setup_minutes),
-        timedelta(minutes=facts.cleanup_minutes),
-    )
-    held = [(s.starts_at - setup, s.ends_at + cleanup) for s in slots]
-    query = _Query(room, slots, held, _equipment_ids(equipment), ignore_series_id)
-    if fetch is None:
-        fetch = {"postgresql": "sql", "sqlite": "sqlite"}.get(connection.vendor, "orm")
-    rows = FETCHES[fetch](query)
-
-    ((time_zone, state, horizon_months),) = rows["center"]
-    tz = ZoneInfo(time_zone)
-    # A pending date holds its own room's buffers; blocks were stored with them already.
-    pending = {
-        row[2]: Busy(
-            row[0] - timedelta(minutes=row[6]), row[1] + timedelta(minutes=row[7]), *row[2:6]
-        )
-        for row in rows["pending"]
-    }
-    blocks = {(row[2], row[0]): Busy(*row) for row in rows["block"]}
-    hours: Hours = {}
-    for weekday, opens, closes in rows["hours"]:
-        hours.setdefault(weekday, []).append((opens, closes))
-    return Context(
-        room=facts,
-        tz=tz,
-        blocks=sorted(blocks.values(), key=lambda b: (b.starts_at, b.occurrence_id)),
-        pending=sorted(pending.values(), key=lambda b: (b.starts_at, b.occurrence_id)),
-        closures=sorted(
-            (ClosureSpan(*row) for row in rows["closure"]),
-            key=lambda c: (c.starts_at, c.closure_id or 0),
-        ),
-        holidays=public_holidays(
-            state,
-            query.first.astimezone(tz).date(),
-            query.last.astimezone(tz).date(),
-            language=get_language() or "de",
-        ),
-        hours=hours,
-        missing_equipment=sorted(_equipment_name(*row) for row in rows["equipment"]),
-        expected_participants=expected_participants,
-        now=now,
-        horizon=horizon_start(now.astimezone(tz).date(), horizon_months, tz),
-        horizon_months=horizon_months,
-    )

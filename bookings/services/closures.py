@@ -25,7 +25,7 @@ from ..models import Cause, Occurrence, OccurrenceState, SeriesStatus
 from ..policy import IssueKind
 from ..selectors import closure_affected_occurrences as affected
 from ..stamps import plan_changed
-from . import transitions
+from . import plans, transitions
 from .transitions import ACTIVE_STATES
 
 REASON_WIDTH = 200  # Closure.reason
@@ -302,9 +302,15 @@ def _bring_back(
                 None,
             )
             row.closure_id = other
+            if other is None and reports[row.pk].is_skipped:
+                # Still skipped without a closure (a holiday under the series' policy): the
+                # holiday's cause, so that a corrected holiday period brings it back.
+                row.cause = plans.skip_cause(reports[row.pk])[0]
             row.reason = "; ".join(result.refused[row.pk])[:300]
             handed.append(row)
-        transitions.save_rows(handed, ["closure", "reason"], user=user, reason=closure.reason)
+        transitions.save_rows(
+            handed, ["closure", "cause", "reason"], user=user, reason=closure.reason
+        )
     return change
 
 

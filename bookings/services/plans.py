@@ -20,7 +20,7 @@ from centers.models import Closure, Equipment, Room
 
 from .. import conflicts
 from ..models import Cause, Occurrence, OccurrenceState, Series
-from ..policy import IssueKind
+from ..policy import HolidayPolicy, IssueKind
 from ..recurrence import Slot
 from .transitions import mark
 
@@ -51,9 +51,10 @@ def plan(
     alternatives: Alternatives | None = None,
     ignore_series_id: int | None = None,
     now: datetime | None = None,
+    policy: HolidayPolicy | None = None,
 ) -> list[PlannedDate]:
     """Check every slot where it will go (its alternative's room and time, if one was picked):
-    one conflict check per room, in the order of the slots."""
+    one conflict check per room, in the order of the slots, under the series' holiday policy."""
     alternatives = alternatives or {}
     equipment = list(equipment)
     targets: dict[int, list[tuple[int, Slot]]] = defaultdict(list)
@@ -76,6 +77,7 @@ def plan(
             equipment=equipment,
             ignore_series_id=ignore_series_id,
             now=now,
+            policy=policy,
         )
         for (index, _slot), date_report in zip(items, report.dates, strict=True):
             reports[index] = date_report
@@ -86,11 +88,14 @@ def plan(
 
 
 def skip_cause(report: conflicts.DateReport) -> tuple[str, int | None]:
-    """The cause (and closure) of a skipped date: a closure wins over a public holiday."""
+    """The cause (and closure) of a skipped date: a closure wins over a public holiday, which
+    wins over school holidays (a closure or a public holiday does not end with the holidays)."""
     for issue in report.skipped:
         if issue.kind == IssueKind.CLOSURE:
             return Cause.CLOSURE, issue.closure_id
-    return Cause.HOLIDAY, None
+    if any(issue.kind == IssueKind.HOLIDAY for issue in report.skipped):
+        return Cause.HOLIDAY, None
+    return Cause.SCHOOL_HOLIDAY, None
 
 
 def skip_reason(report: conflicts.DateReport) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from accounts.models import User
-from centers.models import Center, Equipment, Room
+from centers.models import Center, Equipment, Room, Term
 from config.forms import date_in_range, date_range_message
 from groups.models import Group
 from notifications.outbox import enqueue
@@ -24,7 +24,7 @@ from ..errors import Messages
 from ..locking import in_transaction, lock, rooms_of_series
 from ..models import Frequency, OccurrenceState, Series, SeriesStatus
 from ..permissions import can_book_for_group
-from ..policy import REQUEST_ERRORS
+from ..policy import REQUEST_ERRORS, HolidayPolicy, holiday_policy_for_kind
 from ..recurrence import RecurrenceRule, Slot
 from . import plans, transitions
 from .plans import Alternatives
@@ -95,6 +95,7 @@ def _alternative_errors(
     group: Group,
     expected: int,
     equipment: list[Equipment],
+    policy: HolidayPolicy,
 ) -> dict[str, ValidationError]:
     """Every picked alternative must be one the engine offers for that date, and still free."""
     if not alternatives:
@@ -111,6 +112,7 @@ def _alternative_errors(
                 choice=choice,
                 expected_participants=expected,
                 equipment=equipment,
+                policy=policy,
             )
         if verdict == offers.NOT_OFFERED:
             message = ValidationError(
@@ -164,12 +166,30 @@ def booking_request_create(
     note: str = "",
     title: str = "",
     alternatives: Alternatives | None = None,
+    meets_on_public_holidays: bool | None = None,
+    pauses_in_school_holidays: bool | None = None,
+    term: Term | None = None,
 ) -> Series:
     """Ask for a room for one date or a series. The policy decides each date: skipped dates are
     stored cancelled, free dates are confirmed at once where nothing needs a decision, the rest
-    wait for staff. A request with no date that can take place is not created."""
+    wait for staff. A request with no date that can take place is not created.
+
+    The holiday policy defaults to the group's kind (`policy.HOLIDAY_DEFAULTS`). With a `term`
+    the series runs for the term: its rule ends on the term's last day, and it ends with it."""
     equipment = list(equipment)
     errors: dict[str, object] = {}
+    default = holiday_policy_for_kind(group.kind)
+    policy = HolidayPolicy(
+        meets_on_public_holidays=default.meets_on_public_holidays
+        if meets_on_public_holidays is None
+        else meets_on_public_holidays,
+        pauses_in_school_holidays=default.pauses_in_school_holidays
+        if pauses_in_school_holidays is None
+        else pauses_in_school_holidays,
+    )
+    if term is not None:
+        rule, term_errors = for_term(rule, term, group=group)
+        errors.update(term_errors)
     if not can_book_for_group(user, group):
         errors["group"] = str(Messages.NOT_ALLOWED_FOR_GROUP)
     if room.center_id != group.center_id:
@@ -206,6 +226,7 @@ def booking_request_create(
                     group=group,
                     expected=expected_participants,
                     equipment=equipment,
+                    policy=policy,
                 )
             )
     if errors:
@@ -222,9 +243,29 @@ def booking_request_create(
         note=note,
         title=title,
         alternatives=alternatives,
+        policy=policy,
+        term=term,
     )
     series.refresh_from_db()  # after the commit: with its django-scheduler mirror
     return series
+
+
+def for_term(rule: RecurrenceRule, term: Term, *, group: Group) -> tuple[RecurrenceRule, dict]:
+    """The rule of a series that runs for `term` (it ends on the term's last day), and what
+    keeps it from doing so."""
+    errors: dict[str, str] = {}
+    if term.center_id != group.center_id:
+        errors["term"] = str(Messages.TERM_OTHER_CENTER)
+    elif term.last_day < center_today(group.center):
+        errors["term"] = str(Messages.TERM_OVER)
+    elif rule.frequency == Frequency.ONCE:
+        errors["frequency"] = str(Messages.TERM_REPEATS)
+    elif not term.first_day <= rule.start_date <= term.last_day:
+        errors["start_date"] = str(Messages.TERM_START_OUTSIDE) % {
+            "first": date_format(term.first_day, "SHORT_DATE_FORMAT"),
+            "last": date_format(term.last_day, "SHORT_DATE_FORMAT"),
+        }
+    return rule.with_changes(until=term.last_day, count=None), errors
 
 
 @in_transaction
@@ -241,6 +282,8 @@ def _create(
     note: str,
     title: str,
     alternatives: Alternatives | None,
+    policy: HolidayPolicy,
+    term: Term | None,
 ) -> Series:
     alt_rooms = {choice[0].pk for choice in (alternatives or {}).values()}
     lock(rooms={room.pk, *alt_rooms})
@@ -251,6 +294,7 @@ def _create(
         equipment=equipment,
         alternatives=alternatives,
         now=timezone.now(),
+        policy=policy,
     )
     refused = _refusals(planned)
     if refused:
@@ -267,6 +311,9 @@ def _create(
         note=note,
         status=SeriesStatus.PENDING,
         materialised_until=through,
+        meets_on_public_holidays=policy.meets_on_public_holidays,
+        pauses_in_school_holidays=policy.pauses_in_school_holidays,
+        term=term,
     )
     set_rule(series, rule)
     mark(series, user=user, reason=reason)
@@ -323,6 +370,7 @@ def _materialise(*, series: Series, through: date, user: User | None, reason: st
         equipment=list(series.equipment_needed.all()),
         ignore_series_id=series.pk,
         now=timezone.now(),
+        policy=series.holiday_policy,
     )
     # A date of a running series that now lies in the past is simply not created.
     planned = [p for p in planned if p.starts_at >= timezone.now()]

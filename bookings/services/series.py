@@ -192,6 +192,7 @@ def _update(
         equipment=list(series.equipment_needed.all()),
         ignore_series_id=series.pk,
         now=timezone.now(),
+        policy=series.holiday_policy,
     )
     for row, item in zip(retimed, planned, strict=True):
         row.room = item.room
@@ -226,6 +227,7 @@ def _update(
         equipment=list(series.equipment_needed.all()),
         ignore_series_id=series.pk,
         now=timezone.now(),
+        policy=series.holiday_policy,
     )
     fresh_plan = [p for p in fresh_plan if p.starts_at >= timezone.now()]
     new_rows, fine = plans.create_rows(user=user, series=series, planned=fresh_plan, reason=reason)

@@ -112,13 +112,15 @@ def reports_for(
         equipment[series_id].append(item)
     found: dict[int, conflicts.DateReport] = {}
     for (_room_id, series_id), group in grouped.items():
+        series = group[0].series
         report = conflicts.check(
             room=group[0].room,
             slots=[slot_of(r) for r in group],
-            expected_participants=group[0].series.expected_participants,
+            expected_participants=series.expected_participants,
             equipment=equipment[series_id],
             ignore_series_id=series_id,
             now=now,
+            policy=series.holiday_policy,
         )
         for row, date_report in zip(group, report.dates, strict=True):
             found[row.pk] = date_report

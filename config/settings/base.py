@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "attendance",
     "display",
     "reports",
+    "planning",
     "notifications",
     "api",
 ]

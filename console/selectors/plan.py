@@ -4,7 +4,7 @@ and the weekly plan for the notice board. A fixed number of queries however many
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from bookings.models import Occurrence, OccurrenceState
 from bookings.recurrence import localize
 from centers.holidays import public_holidays
 from centers.models import Center, Closure, OpeningHours, Room
+from centers.school_holidays import school_holidays
 
 from .. import board as board_core
 
@@ -140,6 +141,12 @@ class Board:
     days: list[date]
     day_grid: board_core.DayGrid | None = None
     week_grid: board_core.WeekGrid | None = None
+    # School holidays of the center's state on the days shown (series that pause skip them).
+    school_holidays: dict[date, str] = field(default_factory=dict)
+
+    @property
+    def school_holiday_names(self) -> list[str]:
+        return list(dict.fromkeys(self.school_holidays.values()))
 
     @property
     def previous(self) -> date:
@@ -174,7 +181,14 @@ def board(
     start, end = _local_day_range(center, days[0], days[-1])
     entries = entries_between(center, start, end, rooms=rooms)
     holidays = holidays_between(center, days[0], days[-1])
-    result = Board(center=center, day=day, view=view, rooms=rooms, days=days)
+    result = Board(
+        center=center,
+        day=day,
+        view=view,
+        rooms=rooms,
+        days=days,
+        school_holidays=school_holidays(center.federal_state, days[0], days[-1]),
+    )
     if view == "day":
         opens, closes = _opening_span(center, day)
         first, last = board_core.hour_range(day, center.tz, entries, opens=opens, closes=closes)

@@ -94,6 +94,7 @@ def _reports_for(
             equipment=equipment,
             ignore_series_id=series.pk,
             now=timezone.now(),
+            policy=series.holiday_policy,
         )
         suggestions = _alternatives(room, ConflictReport(dates=report.clashing), series, equipment)
         for date_report in report.dates:
@@ -114,6 +115,7 @@ def _alternatives(
         equipment=equipment,
         limit=3,
         ignore_series_id=series.pk,
+        policy=series.holiday_policy,
     )
 
 

@@ -24,8 +24,10 @@
     var ends = checkedValue(form, "ends");
     var until = fieldOf(form, "until");
     var count = fieldOf(form, "count");
+    var term = fieldOf(form, "term");
     if (until) { until.hidden = ends !== "until"; }
     if (count) { count.hidden = ends !== "count"; }
+    if (term) { term.hidden = ends !== "term"; }
   }
 
   function init() {

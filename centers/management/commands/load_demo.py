@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from centers import demo_data as demo
-from centers.models import Center, Closure, Equipment, OpeningHours, Room
+from centers.models import Center, Closure, Equipment, OpeningHours, Room, Term
 from groups.models import Group, GroupLeader, Language, Organisation
 
 M = TypeVar("M", bound=models.Model)
@@ -187,6 +187,7 @@ class Loader:
         center.staff.add(staff)
 
         self.load_opening_hours(center, data)
+        self.load_terms(center)
         rooms = self.load_rooms(center, data)
         self.load_closures(center, data, rooms)
         for group in data.groups:
@@ -204,6 +205,17 @@ class Loader:
             kept.append(row.pk)
         # The demo's hours are the whole truth for the demo centers.
         center.opening_hours.exclude(pk__in=kept).delete()
+
+    def load_terms(self, center: Center) -> None:
+        """The current and the next half-year, so that staff can plan the next term."""
+        for name, first, last in demo.demo_terms(self.today):
+            if Term.objects.filter(center=center, first_day__lte=last, last_day__gte=first).exclude(
+                name=name
+            ):
+                continue  # staff defined their own terms there: theirs stay
+            self.upsert(
+                Term, {"center": center, "name": name}, {"first_day": first, "last_day": last}
+            )
 
     def load_rooms(self, center: Center, data: demo.CenterData) -> dict[str, Room]:
         rooms: dict[str, Room] = {}
@@ -311,12 +323,30 @@ class Command(BaseCommand):
 
         # Demo bookings are not news to anyone: no e-mails to the demo leaders and staff.
         with suppressed():
+            self.load_school_holidays()
             result = create_demo_bookings()
         if result is not None:
             self.stdout.write(f"Bookings: {result}")
         from attendance.demo import create_demo_attendance  # past months, for the reports
 
         self.stdout.write(f"Attendance: {create_demo_attendance()}")
+
+    def load_school_holidays(self) -> None:
+        """The sample NRW school holidays (marked as sample data), before the bookings, so that
+        the groups that pause skip them from the start. Importing them again changes nothing."""
+        from bookings.services import school_holidays_import
+        from centers.school_holidays import parse_ics
+
+        parsed = parse_ics(demo.SCHOOL_HOLIDAYS_FILE.read_bytes())
+        change = school_holidays_import(
+            user=None,
+            state=demo.SCHOOL_HOLIDAYS_STATE,
+            periods=parsed.periods,
+            source=demo.SCHOOL_HOLIDAYS_FILE.name,
+            sample=True,
+        )
+        if change.changed:
+            self.stdout.write(f"School holidays: {len(change.added)} sample periods for NW")
 
     def print_logins(self) -> None:
         self.stdout.write("")

@@ -1,0 +1,114 @@
+"""Building the `classify.Context` for one room and a list of slots from the fetched rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from centers.holidays import public_holidays
+from centers.models import Equipment, Room
+
+from ..policy import HolidayPolicy
+from ..recurrence import Slot, localize
+from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts
+from .fetch import FETCHES, _equipment_name, _Query
+from .holidays import holiday_facts
+
+
+def _equipment_ids(items: Iterable[Equipment | int]) -> list[int]:
+    return [item if isinstance(item, int) else item.pk for item in items]
+
+
+def horizon_start(center_today: date, months: int, tz) -> datetime:
+    """The first moment beyond the booking horizon: local midnight after today + months."""
+    last = center_today + relativedelta(months=months)
+    return localize(datetime.combine(last + timedelta(days=1), time.min), tz)
+
+
+def load_context(
+    *,
+    room: Room,
+    slots: Sequence[Slot],
+    expected_participants: int = 1,
+    equipment: Iterable[Equipment | int] = (),
+    ignore_series_id: int | None = None,
+    now: datetime | None = None,
+    fetch: str | None = None,
+    policy: HolidayPolicy | None = None,
+) -> Context:
+    """Fetch what `classify` needs: one query on PostgreSQL, two on SQLite, five or six through
+    the ORM (other databases).
+
+    `now` decides what is past and where the booking horizon lies (default: the real now);
+    `fetch` forces "sql" (PostgreSQL), "sqlite" or "orm" (tests compare them). `policy` is the
+    series' holiday policy (default: skip public holidays only); a policy that pauses in school
+    holidays or meets on public holidays costs one more small query each
+    (`holidays.holiday_facts`).
+    """
+    policy = policy or HolidayPolicy()
+    now = now or timezone.now()
+    facts = RoomFacts(
+        name=room.name,
+        capacity=room.capacity,
+        bookable=room.bookable,
+        setup_minutes=room.setup_minutes,
+        cleanup_minutes=room.cleanup_minutes,
+        requires_approval=room.requires_approval,
+    )
+    if not slots:
+        tz = ZoneInfo(room.center.time_zone)
+        return Context(room=facts, tz=tz, now=now)
+    # `buffered` for each slot, with the two widths made once (timedelta() is not free).
+    setup, cleanup = (
+        timedelta(minutes=facts.setup_minutes),
+        timedelta(minutes=facts.cleanup_minutes),
+    )
+    held = [(s.starts_at - setup, s.ends_at + cleanup) for s in slots]
+    query = _Query(room, slots, held, _equipment_ids(equipment), ignore_series_id)
+    if fetch is None:
+        fetch = {"postgresql": "sql", "sqlite": "sqlite"}.get(connection.vendor, "orm")
+    rows = FETCHES[fetch](query)
+
+    ((time_zone, state, horizon_months),) = rows["center"]
+    tz = ZoneInfo(time_zone)
+    # A pending date holds its own room's buffers; blocks were stored with them already.
+    pending = {
+        row[2]: Busy(
+            row[0] - timedelta(minutes=row[6]), row[1] + timedelta(minutes=row[7]), *row[2:6]
+        )
+        for row in rows["pending"]
+    }
+    blocks = {(row[2], row[0]): Busy(*row) for row in rows["block"]}
+    hours: Hours = {}
+    for weekday, opens, closes in rows["hours"]:
+        hours.setdefault(weekday, []).append((opens, closes))
+    first_day, last_day = query.first.astimezone(tz).date(), query.last.astimezone(tz).date()
+    school, open_on_holidays = holiday_facts(
+        center_id=room.center_id, state=state, first=first_day, last=last_day, policy=policy
+    )
+    return Context(
+        room=facts,
+        tz=tz,
+        blocks=sorted(blocks.values(), key=lambda b: (b.starts_at, b.occurrence_id)),
+        pending=sorted(pending.values(), key=lambda b: (b.starts_at, b.occurrence_id)),
+        closures=sorted(
+            (ClosureSpan(*row) for row in rows["closure"]),
+            key=lambda c: (c.starts_at, c.closure_id or 0),
+        ),
+        holidays=public_holidays(state, first_day, last_day, language=get_language() or "de"),
+        school_holidays=school,
+        policy=policy,
+        open_on_holidays=open_on_holidays,
+        hours=hours,
+        missing_equipment=sorted(_equipment_name(*row) for row in rows["equipment"]),
+        expected_participants=expected_participants,
+        now=now,
+        horizon=horizon_start(now.astimezone(tz).date(), horizon_months, tz),
+        horizon_months=horizon_months,
+    )

@@ -1,0 +1,13 @@
+"""Leaders' planning pages, mounted at /me/planning/ (before the portal)."""
+
+from django.urls import path
+
+from .views import leader
+
+app_name = "planning"
+urlpatterns = [
+    path("", leader.rounds, name="rounds"),
+    path("<int:pk>/", leader.round_detail, name="round"),
+    path("<int:pk>/wishes/<int:wish>/answer/", leader.answer, name="answer"),
+    path("<int:pk>/wish/", leader.wish_new, name="wish_new"),
+]

@@ -1,0 +1,20 @@
+"""Staff planning pages, mounted at /staff/<center>/planning/ (before the console)."""
+
+from django.urls import path
+
+from .views import staff
+
+app_name = "planning_staff"
+urlpatterns = [
+    path("", staff.index, name="index"),
+    path("terms/", staff.terms, name="terms"),
+    path("terms/<int:pk>/", staff.term_edit, name="term_edit"),
+    path("school-holidays/", staff.school_holidays, name="school_holidays"),
+    path("school-holidays/opening/", staff.holiday_opening, name="holiday_opening"),
+    path("<int:pk>/", staff.round_detail, name="round"),
+    path("<int:pk>/stop/", staff.round_stop, name="round_stop"),
+    path("<int:pk>/allocate/", staff.allocate, name="allocate"),
+    path("<int:pk>/allocate/status/", staff.allocate_status, name="allocate_status"),
+    path("<int:pk>/wishes/<int:wish>/resolve/", staff.resolve, name="resolve"),
+    path("<int:pk>/finish/", staff.finish, name="finish"),
+]
