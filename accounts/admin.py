@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from centers.admin import CenterScopedMixin, scoped_users, sees_everything
 from groups.models import GroupLeader
@@ -66,6 +68,24 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "preferred_language", "groups")
     search_fields = ("username", "first_name", "last_name", "email", "leaderships__group__name")
     inlines = (LeadershipInline,)
+    actions = ("allow_login",)
+
+    @admin.action(description=_("Allow logging in again (after too many wrong passwords)"))
+    def allow_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # The queryset is already scoped to the accounts this person may look after.
+        usernames = list(queryset.values_list("username", flat=True))
+        for username in usernames:
+            axes_reset(username=username)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account may log in again.",
+                "%(count)d accounts may log in again.",
+                len(usernames),
+            )
+            % {"count": len(usernames)},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = super().get_queryset(request)

@@ -1,20 +1,73 @@
-"""The profile page: language, e-mail notifications and the private calendar feed address."""
+"""The profile page (language, e-mail notifications, private calendar feed address), and the
+answers of the login and password-reset brakes (see accounts.throttle)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import throttle
 from .forms import ProfileForm
 from .models import FeedToken, User
+from .tasks import password_reset_mail_later
 from .tokens import feed_token_create, feed_token_revoke
+
+TOO_MANY_REQUESTS = 429
+
+
+def _throttled(request: HttpRequest, *, seconds: float, kind: str) -> HttpResponse:
+    """429 with the waiting time in words and in Retry-After."""
+    minutes = throttle.minutes(timedelta(seconds=seconds))
+    response = render(
+        request,
+        "registration/throttled.html",
+        {"kind": kind, "minutes": minutes},
+        status=TOO_MANY_REQUESTS,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a login while the account or the address is paused."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    wait = throttle.login_wait(request, username)
+    return _throttled(request, seconds=wait.total_seconds(), kind="login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, braked per client and per address, the e-mail sent by a worker.
+
+    Whatever happens — account or not, e-mail sent or held back — the answer is the same page
+    after the same work; only a client that asks too often is told to wait.
+    """
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        wait = throttle.password_reset_ip_wait(self.request)
+        if wait:
+            return _throttled(self.request, seconds=wait, kind="reset")
+        email = form.cleaned_data["email"]
+        if throttle.password_reset_address_allowed(email):
+            password_reset_mail_later(
+                email=email,
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _live_feed_token(user: User) -> FeedToken | None:
@@ -81,3 +134,8 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
         feed_token_revoke(feed_token=feed_token)
     messages.success(request, _("Your private feed address no longer works."))
     return redirect("accounts:profile")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "reset_limit": throttle.reset_limit()}

@@ -4,11 +4,13 @@ Center staff record counts and edit their categories on their own pages (see rep
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from centers.admin import CenterScopedMixin
+
 from .models import Attendance, BreakdownCategory
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(CenterScopedMixin, SimpleHistoryAdmin):
     list_display = ("occurrence", "participants", "volunteer_hours", "checked_in_at", "updated_at")
     list_select_related = ("occurrence__series__group",)
     raw_id_fields = ("occurrence", "checked_in_by", "recorded_by")
@@ -16,7 +18,7 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BreakdownCategory)
-class BreakdownCategoryAdmin(admin.ModelAdmin):
+class BreakdownCategoryAdmin(CenterScopedMixin, admin.ModelAdmin):
     list_display = ("center", "dimension", "name", "name_en", "position", "active")
     list_filter = ("center", "active")
     list_select_related = ("center",)

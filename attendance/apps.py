@@ -8,3 +8,7 @@ class AttendanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        # Registers this app's e-mail kinds with the outbox's dispatcher.
+        from . import jobs  # noqa: F401

@@ -18,11 +18,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Occurrence
+from centers.models import Center
+from notifications import events
+from notifications.models import Kind
 from notifications.outbox import event_key, messages_queue
 
 from .selectors import held_dates
 
-KIND = "attendance_reminder"
+KIND = Kind.ATTENDANCE_REMINDER
 # A run catches up this many days back (a stopped worker, a holiday of the cron machine).
 CATCH_UP_DAYS = 3
 
@@ -36,6 +39,21 @@ def reminder_context(*, occurrence: Occurrence, recipient: User) -> dict:
         "center": series.group.center,
         "record_url": settings.SITE_URL + reverse("attendance:record", args=[occurrence.pk]),
     }
+
+
+@events.builds(KIND)
+def _reminder_email(payload: dict, recipient: User) -> tuple[dict, Center]:
+    """The reminder e-mail's context, built when it is sent (notifications.dispatch)."""
+    occurrence = (
+        Occurrence.objects.select_related("series__group__center", "room")
+        .filter(pk=payload["date"])
+        .first()
+    )
+    if occurrence is None:
+        raise events.Gone(f"date {payload['date']} no longer exists")
+    return reminder_context(
+        occurrence=occurrence, recipient=recipient
+    ), occurrence.series.group.center
 
 
 def attendance_reminders_send(*, today: date | None = None) -> int:
@@ -62,10 +80,8 @@ def attendance_reminders_send(*, today: date | None = None) -> int:
                 kind=KIND,
                 event_key=event_key(KIND, occurrence.pk),
                 recipients=leaders.order_by("pk"),
-                context=lambda recipient, occurrence=occurrence: reminder_context(
-                    occurrence=occurrence, recipient=recipient
-                ),
-                center=series.group.center,
-                series=series,
+                payload={"v": 1, "date": occurrence.pk},
+                center_id=series.group.center_id,
+                series_id=series.pk,
             )
     return added

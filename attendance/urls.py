@@ -6,6 +6,6 @@ from . import views
 
 app_name = "attendance"
 urlpatterns = [
-    path("<int:pk>/", views.record, name="record"),
-    path("<int:pk>/quick/", views.quick, name="quick"),
+    path("<id:pk>/", views.record, name="record"),
+    path("<id:pk>/quick/", views.quick, name="quick"),
 ]

@@ -107,6 +107,8 @@ class SeriesAdmin(CenterScopedMixin, SimpleHistoryAdmin):
         ),
     )
 
+    readonly_fields = ("created_at", "updated_at")
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

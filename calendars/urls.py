@@ -8,8 +8,8 @@ from . import views as feeds
 app_name = "feeds"
 urlpatterns = [
     path("group/<slug:slug>.ics", feeds.group_feed, name="group"),
-    path("room/<int:room_id>.ics", feeds.room_feed, name="room"),
+    path("room/<id:room_id>.ics", feeds.room_feed, name="room"),
     path("center/<slug:slug>.ics", feeds.center_feed, name="center"),
     path("private/<slug:token>.ics", feeds.private_feed, name="private"),
-    path("occurrence/<int:occurrence_id>.ics", feeds.occurrence_ics, name="occurrence"),
+    path("occurrence/<id:occurrence_id>.ics", feeds.occurrence_ics, name="occurrence"),
 ]

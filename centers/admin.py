@@ -12,12 +12,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.forms import INT_MAX
 
 from .models import Center, Closure, Equipment, OpeningHours, Room, SchoolHoliday, Term
 from .permissions import managed_centers
@@ -36,6 +39,10 @@ CENTER_PATHS: dict[str, str] = {
     "groups.groupleader": "group__center",
     "bookings.series": "group__center",
     "bookings.occurrence": "series__group__center",
+    "attendance.attendance": "occurrence__series__group__center",
+    "attendance.breakdowncategory": "center",
+    "display.displaysettings": "center",
+    "display.noshow": "occurrence__series__group__center",
 }
 
 
@@ -71,6 +78,29 @@ def scoped_users(user: User) -> QuerySet[User]:
     return (plain | queryset.filter(pk=user.pk)).distinct()
 
 
+class _SafeAutocompleteMixin:
+    """Django's autocomplete widget shows a refused form again by looking up the submitted ids
+    unchecked: "abc" or an id beyond 64 bits would be a 500 instead of a form error."""
+
+    def optgroups(self, name: str, value: list[str], attr: Any = None) -> Any:
+        return super().optgroups(name, [v for v in value if self._usable(v)], attr)
+
+    def _usable(self, value: str) -> bool:
+        try:
+            number = self.field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        return not isinstance(number, int) or abs(number) <= INT_MAX
+
+
+class SafeAutocompleteSelect(_SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
 class CenterScopedMixin:
     """For ModelAdmins and inlines of center-owned models (see CENTER_PATHS)."""
 
@@ -88,6 +118,17 @@ class CenterScopedMixin:
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) and self.in_scope(request, obj)
 
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        # simple_history filters by the raw id from the URL: "history of abc" must be a 404,
+        # not a ValueError (Django's own object views already answer malformed ids).
+        try:
+            self.model._meta.pk.to_python(object_id)
+        except ValidationError as malformed:
+            raise Http404 from malformed
+        return super().history_view(request, object_id, extra_context)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and self.in_scope(request, obj)
 
@@ -97,6 +138,10 @@ class CenterScopedMixin:
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         # Choices, not just what is shown: a forged POST with another center's id fails
         # validation like any invalid choice.
         related = db_field.related_model
@@ -107,6 +152,15 @@ class CenterScopedMixin:
         elif related is User:
             kwargs["queryset"] = scoped_users(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def related_only(field: str) -> tuple[str, type[admin.RelatedOnlyFieldListFilter]]:

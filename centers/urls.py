@@ -6,5 +6,5 @@ app_name = "centers"
 urlpatterns = [
     path("<slug:slug>/", views.center_detail, name="detail"),
     path("<slug:slug>/program/", views.center_program, name="program"),
-    path("<slug:slug>/rooms/<int:room_id>/", views.room_detail, name="room"),
+    path("<slug:slug>/rooms/<id:room_id>/", views.room_detail, name="room"),
 ]

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from centers.admin import CenterScopedMixin
+
 from .models import DisplaySettings, NoShow
 
 
 @admin.register(DisplaySettings)
-class DisplaySettingsAdmin(SimpleHistoryAdmin):
+class DisplaySettingsAdmin(CenterScopedMixin, SimpleHistoryAdmin):
     """Staff normally use /staff/<center>/display/; this is for superusers."""
 
     list_display = ("center", "language", "check_in", "release_no_shows", "notice")
@@ -21,7 +23,7 @@ class DisplaySettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NoShow)
-class NoShowAdmin(SimpleHistoryAdmin):
+class NoShowAdmin(CenterScopedMixin, SimpleHistoryAdmin):
     list_display = ("occurrence", "noted_at", "released_at", "arrived_at")
     list_select_related = ("occurrence__series__group",)
     raw_id_fields = ("occurrence",)

@@ -25,7 +25,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "kind",
         "recipient_email",
-        "subject",
+        "subject_line",
         "status",
         "attempts",
         "sent_at",
@@ -41,6 +41,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxMessage]:
         return outbox_visible_to(request.user)
+
+    @admin.display(description=_("subject"))
+    def subject_line(self, message: OutboxMessage) -> str:
+        # The e-mail is rendered when it is first sent (see notifications.events).
+        return message.subject or _("(written when it is sent)")
 
     @admin.display(description=_("last error"))
     def error(self, message: OutboxMessage) -> str:

@@ -1,22 +1,34 @@
-"""Sending outbox rows: one at a time, under a row lock, with backoff and a final failure.
+"""Sending outbox rows: claim, send outside any transaction, record; backoff and a final failure.
 
-Exactly-once towards an SMTP server is impossible; what we guarantee is that two workers never
-send the same row at once (row lock: SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, the single
-writer lock on SQLite, where transactions BEGIN IMMEDIATE) and that a row marked sent is never
-sent again. The lock is held while talking to the mail server on purpose: releasing it earlier
-would need a lease and a second write, and a crash in between would resend just the same.
+Three steps per message, and no database lock is held while the mail server is talked to:
+  1. claim: one UPDATE gives this worker the row for `lease_seconds()` (a claim token and an
+     expiry), counting the attempt; it only matches a pending, due row whose lease is free;
+  2. render (if not done before) and send, in autocommit mode, with EMAIL_TIMEOUT on the socket;
+  3. record: one UPDATE marks the row sent (or schedules the retry, or fails it for good), only
+     while the row still carries this worker's claim token.
+
+A mail server that never answers therefore holds up one worker, not the database. Exactly-once
+towards an SMTP server is impossible; what we guarantee is that two workers never send the same
+row at once (the lease), and that a row marked sent is never sent again. A worker that dies
+between 2 and 3 leaves a lease that expires; then that one message may go out a second time,
+with the same Message-ID, so mail clients can still tell it is the same e-mail.
 """
+
+from __future__ import annotations
 
 import enum
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 
+from . import emails, events
 from .models import OutboxMessage, Status
 
 logger = logging.getLogger(__name__)
@@ -28,7 +40,7 @@ class Outcome(enum.StrEnum):
     FAILED = "failed"  # the send failed for the last time
     DONE = "done"  # sent or failed before: nothing to do (idempotence)
     NOT_DUE = "not_due"  # waiting for its next attempt
-    BUSY = "busy"  # another worker holds the row right now
+    BUSY = "busy"  # another worker holds the row's lease right now
     MISSING = "missing"
 
 
@@ -42,41 +54,132 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 3600))
 
 
+def lease_seconds() -> float:
+    """How long a claim lasts: longer than the slowest send (each SMTP step may take
+    EMAIL_TIMEOUT, and a send has about ten), so a live worker never loses its row."""
+    default = max(300, 20 * (getattr(settings, "EMAIL_TIMEOUT", None) or 15))
+    return getattr(settings, "NOTIFICATIONS_LEASE_SECONDS", default)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    )
+
+
+def claim(message_id: int, *, now: datetime) -> tuple[OutboxMessage, uuid.UUID] | Outcome:
+    """Take the row for this worker (one short write), or say why it cannot be taken."""
+    token = uuid.uuid4()
+    # A single UPDATE … WHERE: on PostgreSQL a concurrent claimer waits for the row and then
+    # re-checks the condition, on SQLite writers are serialized; either way only one wins.
+    claimed = (
+        OutboxMessage.objects.filter(_claimable(now), pk=message_id).update(
+            claim_token=token,
+            claimed_until=now + timedelta(seconds=lease_seconds()),
+            attempts=F("attempts") + 1,
+        )
+        == 1
+    )
+    message = OutboxMessage.objects.select_related("recipient").filter(pk=message_id).first()
+    if message is None:
+        return Outcome.MISSING
+    if claimed and message.claim_token == token:
+        return message, token
+    if message.status != Status.PENDING:
+        return Outcome.DONE
+    if message.next_attempt_at > now:
+        return Outcome.NOT_DUE
+    return Outcome.BUSY
+
+
 def dispatch(message_id: int, *, now: datetime | None = None) -> Outcome:
     """Send one outbox message if it is pending and due; record the result on the row."""
     now = now or timezone.now()
+    claimed = claim(message_id, now=now)
+    if isinstance(claimed, Outcome):
+        return claimed
+    message, token = claimed
+    try:
+        if not message.subject:
+            _render(message)
+        _send(message)
+    except events.Gone as gone:
+        # Nothing left to tell: retrying cannot bring a deleted booking back.
+        return _record_failure(message, token, now=now, error=gone, final=True)
+    except Exception as error:  # whatever the backend raises: SMTP, DNS, TLS, timeouts
+        return _record_failure(message, token, now=now, error=error, final=False)
+    _record(
+        message,
+        token,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+    )
+    return Outcome.SENT
+
+
+def _render(message: OutboxMessage) -> None:
+    """Subject and bodies from the stored event, in the recipient's language and center's zone."""
+    if message.recipient is None:
+        raise events.Gone("the recipient's account no longer exists")
+    # Texts read while building the context (e.g. a clash's reason) are in the reader's language.
+    with translation.override(message.language):
+        context, center = events.context_for(message.kind, message.payload, message.recipient)
+    rendered = emails.render(message.kind, context, language=message.language, tz=center.tz)
+    message.subject = rendered.subject
+    message.body_text = rendered.text
+    message.body_html = rendered.html
+
+
+def _record(message: OutboxMessage, token: uuid.UUID, **fields: object) -> bool:
+    """Write the result if this worker still holds the claim; release the claim."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        kept = (
+            OutboxMessage.objects.filter(pk=message.pk, claim_token=token).update(
+                claim_token=None, claimed_until=None, **fields
+            )
+            == 1
         )
-        if message is None:
-            exists = OutboxMessage.objects.filter(pk=message_id).exists()
-            return Outcome.BUSY if exists else Outcome.MISSING
-        if message.status != Status.PENDING:
-            return Outcome.DONE
-        if message.next_attempt_at > now:
-            return Outcome.NOT_DUE
-        message.attempts += 1
-        try:
-            _send(message)
-        except Exception as error:  # whatever the backend raises: SMTP, DNS, TLS, timeouts
-            message.last_error = f"{type(error).__name__}: {error}"[:4000]
-            if message.attempts >= max_attempts():
-                message.status = Status.FAILED
-                outcome = Outcome.FAILED
-                logger.error("Outbox message %s failed for good: %s", message.pk, error)
-            else:
-                message.next_attempt_at = now + backoff(message.attempts)
-                outcome = Outcome.RETRY
-                logger.warning(
-                    "Outbox message %s: attempt %s failed: %s", message.pk, message.attempts, error
-                )
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            return outcome
-        message.status = Status.SENT
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at"])
-        return Outcome.SENT
+    if not kept:
+        logger.warning(
+            "Outbox message %s: the claim expired before the result was recorded (%s)",
+            message.pk,
+            fields.get("status", "retry"),
+        )
+    return kept
+
+
+def _record_failure(
+    message: OutboxMessage, token: uuid.UUID, *, now: datetime, error: Exception, final: bool
+) -> Outcome:
+    last_error = f"{type(error).__name__}: {error}"[:4000]
+    # The rendering is kept (if there is one), so every attempt sends the same e-mail.
+    rendered = {
+        "subject": message.subject,
+        "body_text": message.body_text,
+        "body_html": message.body_html,
+    }
+    if final or message.attempts >= max_attempts():
+        _record(message, token, status=Status.FAILED, last_error=last_error, **rendered)
+        logger.error("Outbox message %s failed for good: %s", message.pk, error)
+        return Outcome.FAILED
+    _record(
+        message,
+        token,
+        last_error=last_error,
+        next_attempt_at=now + backoff(message.attempts),
+        **rendered,
+    )
+    logger.warning("Outbox message %s: attempt %s failed: %s", message.pk, message.attempts, error)
+    return Outcome.RETRY
+
+
+def message_id_header(message: OutboxMessage) -> str:
+    """The same Message-ID on every attempt: a resent copy is recognisably the same e-mail."""
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    return f"<outbox-{message.pk}-{message.event_key[:16]}@{domain}>"
 
 
 def _send(message: OutboxMessage) -> None:
@@ -89,6 +192,7 @@ def _send(message: OutboxMessage) -> None:
             # RFC 3834: no auto-replies to notifications; the id lets anyone spot a duplicate.
             "Auto-Submitted": "auto-generated",
             "X-Treffpunkt-Outbox": str(message.pk),
+            "Message-ID": message_id_header(message),
         },
     )
     email.attach_alternative(message.body_html, "text/html")
@@ -96,13 +200,12 @@ def _send(message: OutboxMessage) -> None:
 
 
 def outbox_dispatch_pending(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Periodic job: send pending messages that are due (missed by a dead broker, or retries).
-
-    Returns how many were sent. Running it twice sends nothing new: sent rows are skipped.
-    """
+    """Periodic job: send pending messages that are due (missed by a dead broker, retries, or
+    claimed by a worker that died). Returns how many were sent. Running it twice sends nothing
+    new: sent rows are skipped, claimed rows belong to their worker."""
     now = now or timezone.now()
     due = list(
-        OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+        OutboxMessage.objects.filter(_claimable(now))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -120,7 +223,18 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
             .values_list("pk", flat=True)
         )
         OutboxMessage.objects.filter(pk__in=ids).update(
-            status=Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+            status=Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_until=None,
+            claim_token=None,
         )
         dispatch_on_commit(ids)
     return len(ids)
+
+
+def rendered(message: OutboxMessage) -> emails.Rendered:
+    """The e-mail of a row as it is or will be sent (renders a pending row without saving)."""
+    if not message.subject:
+        _render(message)
+    return emails.Rendered(message.subject, message.body_text, message.body_html)

@@ -1,11 +1,12 @@
 """Rendering e-mails: context builders per event and one `render` that fixes language and zone.
 
-Templates live in templates/notifications/email/<kind>.{subject.txt,txt,html}. Rendering happens
-when the outbox row is written, in the recipient's language and the center's time zone, so the
-stored text is exactly what is sent, whenever the dispatcher gets to it.
+Templates live in templates/notifications/email/<kind>.{subject.txt,txt,html}. The dispatcher
+renders each outbox row when it first sends it (from the event stored on the row, see
+`notifications.events`), in the recipient's language and the center's time zone, and keeps the
+result on the row, so every attempt sends the same text.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -50,14 +51,6 @@ def _tidy_text(text: str) -> str:
             continue
         tidy.append(line)
     return "\n".join(tidy) + "\n"
-
-
-def occurrences_for(series: Series, occurrence_ids: Sequence[int]) -> list[Occurrence]:
-    """The dates an event is about: those named, or (for decisions on a request) all of them."""
-    queryset = series.occurrences.select_related("room").order_by("starts_at", "pk")
-    if occurrence_ids:
-        queryset = queryset.filter(pk__in=occurrence_ids)
-    return list(queryset)
 
 
 def series_event_context(

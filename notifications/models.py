@@ -1,9 +1,16 @@
 """The transactional outbox (one row per e-mail to one person) and staff notes about a series.
 
-An `OutboxMessage` is written in the same transaction as the change it reports, already rendered
-in the recipient's language, so a broker outage can delay it but never lose it. `event_key`
-names the event (not the attempt): the unique constraint over (kind, event_key, recipient) is
-what makes "nobody gets the same e-mail twice" a database guarantee rather than a hope.
+An `OutboxMessage` is written in the same transaction as the change it reports, so a broker
+outage can delay it but never lose it. It stores the event (`payload`: the dates as they were,
+who acted, why), not the e-mail: rendering takes milliseconds per recipient and must not happen
+while the booking holds its locks. The dispatcher renders it in the recipient's language when it
+sends it and keeps the text on the row. `event_key` names the event (not the attempt): the
+unique constraint over (kind, event_key, recipient) is what makes "nobody gets the same e-mail
+twice" a database guarantee rather than a hope.
+
+A dispatcher claims a row for a while (`claimed_until`, `claim_token`) in one short statement,
+talks to the mail server outside any transaction, then records the result only if it still
+holds the claim. A claim that expires (the worker died) makes the row claimable again.
 """
 
 from django.conf import settings
@@ -27,6 +34,7 @@ class Kind(models.TextChoices):
     HOLIDAYS_CHANGED = "holidays_changed", _("dates skipped or back for holidays")
     PLANNING_INVITATION = "planning_invitation", _("next term: please confirm")
     PLANNING_RESULT = "planning_result", _("next term: the allocation")
+    ATTENDANCE_REMINDER = "attendance_reminder", _("how many came?")
 
 
 class Status(models.TextChoices):
@@ -66,9 +74,12 @@ class OutboxMessage(models.Model):
         related_name="outbox_messages",
         verbose_name=_("booking series"),
     )
-    subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"))
+    # What happened (see notifications.events); the e-mail is rendered from it when it is sent.
+    payload = models.JSONField(_("event data"), default=dict, blank=True)
+    # Empty until the dispatcher rendered the e-mail; then exactly what was (or will be) sent.
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -77,6 +88,9 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A dispatcher's lease: nobody else sends this row before it expires.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

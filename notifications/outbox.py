@@ -7,16 +7,20 @@ dispatcher sends them after commit. Events:
   request_confirmed, request_partly_confirmed, request_declined   (to the group's leaders)
   date_moved, date_cancelled, date_declined                       (to the group's leaders)
 
-How it stays reliable: the rows are rendered and inserted in the caller's transaction, so the
-booking and its pending e-mails commit (or roll back) together. After commit one Celery task per
-row is queued; if the broker is down at that moment we only log it, because the every-minute
+How it stays reliable: the rows are inserted in the caller's transaction, so the booking and its
+pending e-mails commit (or roll back) together. They hold the event (the dates as they are now,
+who acted, why), not the rendered e-mail: `enqueue` runs while the booking holds its room locks
+and must stay cheap (a few small queries, no templates). After commit one Celery task per row is
+queued; if the broker is down at that moment we only log it, because the every-minute
 `outbox_dispatch_pending` job sends whatever is still pending once the worker runs again.
+Without a broker (the embedded set-up) a background thread of this process sends them
+(`notifications.sender`), so a slow mail server never holds up the request that saved them.
 """
 
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -45,6 +49,11 @@ SELF_EXPLANATORY = frozenset({"request_received", "date_moved", "date_cancelled"
 _suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)
 
 
+def is_suppressed() -> bool:
+    """Whether the caller runs inside `suppressed()` (demo data, bulk work)."""
+    return _suppressed.get()
+
+
 @contextmanager
 def suppressed() -> Iterator[None]:
     """Record no notifications inside this block (loading demo data is not news to anyone)."""
@@ -66,19 +75,19 @@ def enqueue(
     """Record that `event` happened to a series (and some of its dates)."""
     from bookings.models import Series
 
-    from . import emails
+    from . import events
 
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
     if _suppressed.get():
         return
-    series = Series.objects.select_related("group__center", "room").get(pk=series_id)
-    occurrences = emails.occurrences_for(series, occurrence_ids)
+    series = Series.objects.select_related("group").get(pk=series_id)
+    occurrences = event_dates(series, occurrence_ids)
     # A partial decision is shown against the whole request: what is confirmed, what is not.
-    whole = emails.occurrences_for(series, ()) if event == "request_partly_confirmed" else None
-    center = series.group.center
+    whole = event_dates(series, ()) if event == "request_partly_confirmed" else None
     if event == "request_received":
-        recipients = center.staff.filter(is_active=True).exclude(email="")
+        recipients = User.objects.filter(staffed_centers=series.group.center_id)
+        recipients = recipients.filter(is_active=True).exclude(email="")
     else:
         recipients = series.group.leaders.filter(is_active=True, email_notifications=True).exclude(
             email=""
@@ -87,23 +96,25 @@ def enqueue(
         # Nobody needs an e-mail about a change they just made themselves. Decisions are
         # different: a confirmation is a record worth keeping, even when it was automatic.
         recipients = recipients.exclude(pk=actor_id)
-    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
 
     messages_queue(
         kind=event,
         event_key=event_key(event, series_state(series, occurrences)),
         recipients=recipients.order_by("pk"),
-        context=lambda recipient: emails.series_event_context(
-            series=series,
-            occurrences=occurrences,
-            whole=whole,
-            actor=actor,
-            reason=reason,
-            recipient=recipient,
+        payload=events.series_event_payload(
+            series_id=series.pk, dates=occurrences, whole=whole, actor_id=actor_id, reason=reason
         ),
-        center=center,
-        series=series,
+        center_id=series.group.center_id,
+        series_id=series.pk,
     )
+
+
+def event_dates(series: Any, occurrence_ids: Sequence[int]) -> list[Any]:
+    """The dates an event is about: those named, or (for decisions on a request) all of them."""
+    queryset = series.occurrences.order_by("starts_at", "pk")
+    if occurrence_ids:
+        queryset = queryset.filter(pk__in=occurrence_ids)
+    return list(queryset)
 
 
 def series_state(series: Any, occurrences: Iterable[Any]) -> list[Any]:
@@ -134,16 +145,15 @@ def messages_queue(
     kind: str,
     event_key: str,
     recipients: Iterable[User],
-    context: Callable[[User], dict[str, Any]],
-    center: Any = None,
-    series: Any = None,
+    payload: dict[str, Any],
+    center_id: int | None = None,
+    series_id: int | None = None,
 ) -> int:
-    """Render and insert one pending message per recipient who has none for this event yet.
+    """Insert one pending message per recipient who has none for this event yet.
 
     Returns how many rows were added (0 when the event was already recorded for everyone).
     Must run inside the caller's transaction; sending is scheduled for after the commit.
     """
-    from . import emails
     from .models import OutboxMessage
 
     recipients = list(recipients)
@@ -152,28 +162,20 @@ def messages_queue(
             kind=kind, event_key=event_key, recipient__in=recipients
         ).values_list("recipient_id", flat=True)
     )
-    rows = []
-    for recipient in recipients:
-        if recipient.pk in known:
-            continue
-        language = recipient_language(recipient)
-        rendered = emails.render(
-            kind, context(recipient), language=language, tz=center.tz if center else None
+    rows = [
+        OutboxMessage(
+            kind=kind,
+            event_key=event_key,
+            recipient=recipient,
+            recipient_email=recipient.email,
+            language=recipient_language(recipient),
+            center_id=center_id,
+            series_id=series_id,
+            payload=payload,
         )
-        rows.append(
-            OutboxMessage(
-                kind=kind,
-                event_key=event_key,
-                recipient=recipient,
-                recipient_email=recipient.email,
-                language=language,
-                center=center,
-                series=series,
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-            )
-        )
+        for recipient in recipients
+        if recipient.pk not in known
+    ]
     if not rows:
         return 0
     # ignore_conflicts: a concurrent transaction may have recorded the same event meanwhile;
@@ -202,8 +204,13 @@ def dispatch_on_commit(message_ids: Sequence[int]) -> None:
 
 
 def _queue_dispatch(message_ids: list[int]) -> None:
+    from . import sender
     from .tasks import dispatch_message
 
+    if dispatch_message.app.conf.task_always_eager and sender.enabled():
+        # No broker: an inline send would keep this request waiting on the mail server.
+        sender.submit(message_ids)
+        return
     for pk in message_ids:
         try:
             # A short publish retry: the caller is usually a web request, which must not hang

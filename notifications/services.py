@@ -4,14 +4,11 @@ The periodic jobs are plain functions of `today` (tests call them under frozen t
 records its e-mails under an event key, so running a job twice adds nothing the second time.
 """
 
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,7 +16,7 @@ from bookings.models import Series
 from centers.models import Center
 from centers.permissions import can_manage_center
 
-from . import emails, selectors
+from . import events, selectors
 from .models import Kind, Message
 from .outbox import event_key, messages_queue
 
@@ -43,17 +40,11 @@ def message_send(*, user: User, series: Series, body: str) -> Message:
         kind=Kind.MESSAGE,
         event_key=event_key(Kind.MESSAGE, message.pk),
         recipients=leaders.order_by("pk"),
-        context=lambda recipient: emails.message_context(message=message, recipient=recipient),
-        center=center,
-        series=series,
+        payload=events.message_payload(message),
+        center_id=center.pk,
+        series_id=series.pk,
     )
     return message
-
-
-def _in_language(recipient: User, read: Callable[[], Any]) -> Any:
-    """Read something whose texts are translated when read, in the recipient's language."""
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        return read()
 
 
 def digests_send(*, today: date | None = None) -> int:
@@ -69,22 +60,20 @@ def digests_send(*, today: date | None = None) -> int:
     for center in centers:
         staff = center.staff.filter(is_active=True).exclude(email="").order_by("pk")
         open_requests = selectors.digest_open_requests(center=center)
+        clashes = selectors.digest_clashes(center=center, start=today)
         with transaction.atomic():
             added += messages_queue(
                 kind=Kind.DIGEST,
                 event_key=event_key(Kind.DIGEST, [center.pk, year, week]),
                 recipients=staff,
-                # The clashes are read per recipient: their reasons are in the reader's language.
-                context=lambda recipient, c=center, o=open_requests: emails.digest_context(
-                    center=c,
-                    recipient=recipient,
+                payload=events.digest_payload(
+                    center_id=center.pk,
                     week_start=week_start,
-                    open_requests=o,
-                    clashes=_in_language(
-                        recipient, lambda c=c: selectors.digest_clashes(center=c, start=today)
-                    ),
+                    open_requests=open_requests,
+                    clashes=[occurrence for occurrence, _reasons in clashes],
+                    clashes_from=today,
                 ),
-                center=center,
+                center_id=center.pk,
             )
     return added
 
@@ -113,10 +102,8 @@ def reminders_send(*, today: date | None = None) -> int:
                 kind=Kind.REMINDER,
                 event_key=event_key(Kind.REMINDER, identity),
                 recipients=leaders.order_by("pk"),
-                context=lambda recipient, occurrence=occurrence: emails.reminder_context(
-                    occurrence=occurrence, recipient=recipient
-                ),
-                center=series.group.center,
-                series=series,
+                payload=events.reminder_payload(occurrence),
+                center_id=series.group.center_id,
+                series_id=series.pk,
             )
     return added

@@ -8,3 +8,7 @@ class PlanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "planning"
     verbose_name = _("Planning the next term")
+
+    def ready(self) -> None:
+        # Registers this app's e-mail kinds with the outbox's dispatcher.
+        from . import emails  # noqa: F401

@@ -14,14 +14,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import translation
 
 from accounts.models import User
 from bookings.models import OccurrenceState, Series
 from bookings.rule_text import rule_text
+from centers.models import Center
 from groups.models import Group
+from notifications import events, outbox
 from notifications.models import Kind
-from notifications.outbox import event_key, messages_queue, recipient_language
+from notifications.outbox import event_key, messages_queue
 
 from .models import Round, Wish
 
@@ -29,9 +30,7 @@ from .models import Round, Wish
 def quiet() -> bool:
     """Inside `notifications.outbox.suppressed()` (demo data, bulk work) nothing is recorded.
     `enqueue` checks that itself; `messages_queue`, which these e-mails use, does not."""
-    from notifications import outbox
-
-    return outbox._suppressed.get()
+    return outbox.is_suppressed()
 
 
 def _leaders(group: Group):
@@ -58,11 +57,6 @@ def _line(wish: Wish, round: Round) -> dict[str, Any]:
     }
 
 
-def _in_language(recipient: User, read: Any) -> Any:
-    with translation.override(recipient_language(recipient)):
-        return read()
-
-
 def invite(*, round: Round, wishes: Sequence[Wish]) -> int:
     """Ask each group once to confirm, change or end its proposed continuations."""
     if quiet():
@@ -77,16 +71,8 @@ def invite(*, round: Round, wishes: Sequence[Wish]) -> int:
             kind=Kind.PLANNING_INVITATION,
             event_key=event_key(Kind.PLANNING_INVITATION, [round.pk, group.pk]),
             recipients=_leaders(group),
-            context=lambda recipient, g=group, ws=group_wishes: {
-                "recipient": recipient,
-                "group": g,
-                "center": round.center,
-                "round": round,
-                "term": round.term,
-                "proposals": _in_language(recipient, lambda: [_line(w, round) for w in ws]),
-                "url": _round_url(round),
-            },
-            center=round.center,
+            payload=_payload(round, group, group_wishes),
+            center_id=round.center_id,
         )
     return written
 
@@ -104,8 +90,6 @@ def results(*, round: Round, by_group: dict[int, list[Wish]]) -> int:
     """Tell each group once what it got for the term."""
     if quiet():
         return 0
-    series_ids = [w.result_id for ws in by_group.values() for w in ws if w.result_id]
-    counts = _counts(series_ids)
     written = 0
     for group_wishes in by_group.values():
         group = group_wishes[0].group
@@ -113,18 +97,8 @@ def results(*, round: Round, by_group: dict[int, list[Wish]]) -> int:
             kind=Kind.PLANNING_RESULT,
             event_key=event_key(Kind.PLANNING_RESULT, [round.pk, group.pk]),
             recipients=_leaders(group),
-            context=lambda recipient, g=group, ws=group_wishes: {
-                "recipient": recipient,
-                "group": g,
-                "center": round.center,
-                "round": round,
-                "term": round.term,
-                "wishes": _in_language(
-                    recipient, lambda: [_result_line(w, round, counts) for w in ws]
-                ),
-                "url": f"{settings.SITE_URL}/me/",
-            },
-            center=round.center,
+            payload=_payload(round, group, group_wishes),
+            center_id=round.center_id,
         )
     return written
 
@@ -141,3 +115,50 @@ def _counts(series_ids: Sequence[int]) -> dict[int, dict[str, int]]:
             skipped=Count("occurrences", filter=Q(occurrences__state=OccurrenceState.CANCELLED)),
         )
     }
+
+
+# --- the e-mails, built when they are sent (notifications.dispatch) ----------------------------
+
+
+def _payload(round: Round, group: Group, wishes: Sequence[Wish]) -> dict[str, Any]:
+    return {"v": 1, "round": round.pk, "group": group.pk, "wishes": [w.pk for w in wishes]}
+
+
+def _load(payload: dict[str, Any]) -> tuple[Round, Group, list[Wish]]:
+    round = Round.objects.select_related("center", "term").filter(pk=payload["round"]).first()
+    group = Group.objects.filter(pk=payload["group"]).first()
+    if round is None or group is None:
+        raise events.Gone("the planning round or the group no longer exists")
+    wishes = list(
+        Wish.objects.filter(pk__in=payload["wishes"]).select_related("room", "group").order_by("pk")
+    )
+    return round, group, wishes
+
+
+@events.builds(Kind.PLANNING_INVITATION)
+def _invitation_email(payload: dict[str, Any], recipient: User) -> tuple[dict, Center]:
+    round, group, wishes = _load(payload)
+    return {
+        "recipient": recipient,
+        "group": group,
+        "center": round.center,
+        "round": round,
+        "term": round.term,
+        "proposals": [_line(w, round) for w in wishes],
+        "url": _round_url(round),
+    }, round.center
+
+
+@events.builds(Kind.PLANNING_RESULT)
+def _result_email(payload: dict[str, Any], recipient: User) -> tuple[dict, Center]:
+    round, group, wishes = _load(payload)
+    counts = _counts([w.result_id for w in wishes if w.result_id])
+    return {
+        "recipient": recipient,
+        "group": group,
+        "center": round.center,
+        "round": round,
+        "term": round.term,
+        "wishes": [_result_line(w, round, counts) for w in wishes],
+        "url": f"{settings.SITE_URL}/me/",
+    }, round.center

@@ -7,7 +7,7 @@ from .views import leader
 app_name = "planning"
 urlpatterns = [
     path("", leader.rounds, name="rounds"),
-    path("<int:pk>/", leader.round_detail, name="round"),
-    path("<int:pk>/wishes/<int:wish>/answer/", leader.answer, name="answer"),
-    path("<int:pk>/wish/", leader.wish_new, name="wish_new"),
+    path("<id:pk>/", leader.round_detail, name="round"),
+    path("<id:pk>/wishes/<id:wish>/answer/", leader.answer, name="answer"),
+    path("<id:pk>/wish/", leader.wish_new, name="wish_new"),
 ]

@@ -23,6 +23,8 @@ from centers.models import Equipment, Room, Term, Weekday
 from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
 from groups.models import Group
 
+from . import occupancy
+
 ALTERNATIVE_PREFIX = "alt-"
 KEEP_AS_REQUESTED = ""
 
@@ -496,3 +498,14 @@ class SeriesChangeForm(forms.Form):
             self.add_error(field if field in self.fields else None, message)
         data["rule"] = rule
         return data
+
+
+class OccupancyForm(forms.Form):
+    """The period the occupancy page shows (GET): the week or month around a date."""
+
+    view = forms.ChoiceField(
+        label=_("View"),
+        choices=[(occupancy.WEEK, _("Week")), (occupancy.MONTH, _("Month"))],
+        required=False,
+    )
+    date = BoundedDateField(label=_("Go to date"), required=False)

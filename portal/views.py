@@ -23,12 +23,14 @@ from bookings import services
 from bookings.errors import BookingConflict, is_stale
 from bookings.models import Occurrence, Series
 from bookings.permissions import access_occurrence, access_series, bookable_groups
+from bookings.recurrence import InvalidRule
 from bookings.selectors import changes_since
 
 from . import occupancy
 from . import selectors as leader_selectors
 from .forms import (
     BookingRequestForm,
+    OccupancyForm,
     OccurrenceCancelForm,
     OccurrenceMoveForm,
     OccurrenceReinstateForm,
@@ -49,9 +51,11 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _message_for(error: ValidationError | BookingConflict) -> str:
+def _message_for(error: ValidationError | BookingConflict | InvalidRule) -> str:
     if isinstance(error, BookingConflict):
         return error.message
+    if isinstance(error, InvalidRule):
+        return " ".join(error.errors.values())
     return " ".join(str(m) for m in error.messages)
 
 
@@ -339,7 +343,8 @@ def series_end(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except (ValidationError, BookingConflict) as error:
+        # InvalidRule: the engine refuses the shortened rule (e.g. a last date after the end).
+        except (ValidationError, BookingConflict, InvalidRule) as error:
             form.add_error(None, _message_for(error))
             changed = _stale_changes(series, form, error)
         else:
@@ -401,8 +406,8 @@ def series_change(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_service_errors(form, error)
             changed = _stale_changes(series, form, error)
-        except BookingConflict as conflict:
-            form.add_error(None, conflict.message)
+        except (BookingConflict, InvalidRule) as error:
+            form.add_error(None, _message_for(error))
         else:
             messages.success(request, _("The change was saved."))
             return redirect("leader:series", pk=series.pk)
@@ -467,13 +472,18 @@ def room_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def room_occupancy(request: HttpRequest, pk: int) -> HttpResponse:
     room = leader_selectors.access_room(request.user, pk)
-    view = occupancy.parse_view(request.GET.get("view"))
-    day = occupancy.parse_day(request.GET.get("date"), timezone.localdate())
+    form = OccupancyForm(request.GET or None)
+    form.is_valid()  # a wrong value is reported; the page falls back to this week
+    period = getattr(form, "cleaned_data", {})
+    view = occupancy.parse_view(period.get("view"))
+    day = period.get("date") or timezone.localdate()
     return render(
         request,
         "portal/occupancy.html",
         {
             "room": room,
+            "form": form,
             "calendar": leader_selectors.room_occupancy(room, view=view, day=day),
         },
+        status=400 if form.errors else 200,
     )

@@ -12,9 +12,9 @@ urlpatterns = [
     path("staff/<slug:slug>/reports/missing/", views.missing_counts, name="missing"),
     path("staff/<slug:slug>/reports/categories/", views.categories, name="categories"),
     path("reports/", views.index, name="index"),
-    path("reports/organisations/<int:pk>/", views.organisation_report, name="organisation"),
+    path("reports/organisations/<id:pk>/", views.organisation_report, name="organisation"),
     path(
-        "reports/organisations/<int:pk>/export.<str:fmt>",
+        "reports/organisations/<id:pk>/export.<str:fmt>",
         views.organisation_export,
         name="organisation_export",
     ),

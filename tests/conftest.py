@@ -64,6 +64,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         report.longrepr = f"skipped under CI=true, which must prove everything: {reason}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Every test starts with an empty cache: rate-limit counters and cached pages of one
+    test must not decide another's outcome."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- factories --------------------------------------------------------------------------------
 
 

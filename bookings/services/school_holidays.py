@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +28,7 @@ from centers.holidays import public_holidays
 from centers.models import Center, Closure, FederalState, SchoolHoliday
 from centers.permissions import can_manage_center, managed_centers
 from centers.school_holidays import Period, days_of
+from notifications import events, outbox
 from notifications.models import Kind
 from notifications.outbox import event_key, messages_queue, series_state
 
@@ -277,9 +277,7 @@ def _tell(
     refused: dict[int, list[str]],
 ) -> None:
     """One e-mail per series to its leaders: the dates skipped, back, and not back."""
-    from notifications import outbox
-
-    if outbox._suppressed.get():  # `suppressed()`: enqueue() checks it, messages_queue() not
+    if outbox.is_suppressed():  # demo data, bulk work: enqueue() checks it, messages_queue() not
         return
     by_series: dict[int, list[Occurrence]] = defaultdict(list)
     for row in (*skipped, *back):
@@ -298,18 +296,11 @@ def _tell(
             kind=Kind.HOLIDAYS_CHANGED,
             event_key=event_key(Kind.HOLIDAYS_CHANGED, series_state(series, rows)),
             recipients=leaders.order_by("pk"),
-            context=lambda recipient, s=series, a=skipped_here, b=back_here, c=kept_off: {
-                "recipient": recipient,
-                "series": s,
-                "group": s.group,
-                "center": s.group.center,
-                "skipped": a,
-                "back": b,
-                "not_back": c,
-                "leader_url": f"{settings.SITE_URL}/me/series/{s.pk}/",
-            },
-            center=series.group.center,
-            series=series,
+            payload=events.holidays_changed_payload(
+                series_id=series.pk, skipped=skipped_here, back=back_here, not_back=kept_off
+            ),
+            center_id=series.group.center_id,
+            series_id=series.pk,
         )
 
 

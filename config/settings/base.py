@@ -1,8 +1,10 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -21,6 +23,7 @@ env = environ.Env(
     API_RATE_TOKEN=(str, "600/min"),
     API_NUM_PROXIES=(int, 0),
     EMBED_FRAME_ANCESTORS=(str, "*"),
+    BEHIND_PROXY=(bool, False),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "schedule",
+    "axes",
+    "csp",
     "accounts",
     "centers",
     "groups",
@@ -58,10 +63,12 @@ INSTALLED_APPS = [
     "planning",
     "notifications",
     "api",
+    "config.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,9 +77,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AdminParameterGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a refused login into accounts.views.login_locked_out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,9 +124,12 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a lost Redis is a cache miss, not a 500 (config/cache.py).
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "treffpunkt",
+            # A Redis that hangs must not hold a page for long: one second, then a miss.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -188,11 +201,19 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL"))
+# Seconds per step of the SMTP conversation: a mail server that accepts and then says nothing
+# holds up one outbox worker for this long, never a request (see notifications.dispatch).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every login of a paused account or address, before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -202,6 +223,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Brute-force brakes (accounts.throttle) ----------------------------------------------------
+# 5 wrong passwords for one account, or 20 from one address (a center's Wi-Fi is one address for
+# many people), pause logging in there for 15 minutes, even with the right password. Staff lift
+# the pause in the admin (user list: "Allow logging in again").
+AXES_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during the pause does not extend it: the waiting time shown stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failed attempts only (they expire with the pause); no log of every successful login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+PASSWORD_RESET_ADDRESS_LIMIT = 3  # e-mails per address and hour
+PASSWORD_RESET_IP_LIMIT = 10  # requests per client address and hour
 
 # --- Internationalisation, time ---------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -272,6 +313,30 @@ SPECTACULAR_SETTINGS = {
 # Which sites may show the embedded program in an iframe (CSP frame-ancestors); "*" = any.
 EMBED_FRAME_ANCESTORS = env("EMBED_FRAME_ANCESTORS")
 
+# Behind our own reverse proxy (docker-compose: Caddy), which sets X-Forwarded-Proto and
+# appends the client's address to X-Forwarded-For. Only then are those headers believed.
+BEHIND_PROXY = env("BEHIND_PROXY")
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Only this site's own files: no inline script or style (not even style attributes), no eval,
+# no framing. Templates use static files and classes (static/js/site.js, static/css/grid.css);
+# htmx is configured for it in templates/base.html. tests/browser/test_csp.py visits every page
+# as every role, in German and English, and fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -281,5 +346,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Lockouts and repeated failures are warnings; every single failed login is not news.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -17,6 +17,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LANGUAGE_CODE = "de"
+# Inline instead of the background mail thread, so a test sees its e-mails when its request
+# returns; tests of the thread itself switch it on.
+NOTIFICATIONS_SEND_IN_BACKGROUND = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that concurrency tests see real SQLite locking between threads.

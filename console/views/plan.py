@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,8 @@ def board(request: HttpRequest, center: Center) -> HttpResponse:
             "today": timezone.now().astimezone(center.tz).date(),
             "section": "board",
         },
+        # The board still shows (with defaults); the page says which value was wrong.
+        status=400 if form.errors else 200,
     )
 
 
@@ -71,6 +73,7 @@ def week(request: HttpRequest, center: Center) -> HttpResponse:
             + f"?date={day.isoformat()}",
             "section": "week",
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -78,6 +81,11 @@ def week(request: HttpRequest, center: Center) -> HttpResponse:
 def week_pdf(request: HttpRequest, center: Center) -> HttpResponse:
     form = WeekForm(request.GET or None, center=center)
     day = form.day()
+    if form.errors:
+        return HttpResponseBadRequest(
+            "\n".join(str(error) for errors in form.errors.values() for error in errors),
+            content_type="text/plain; charset=utf-8",
+        )
     grid = staff_selectors.week_plan(center=center, day=day)
     pdf = weekly_pdf.render(center=center, grid=grid)
     response = HttpResponse(pdf, content_type="application/pdf")

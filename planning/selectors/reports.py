@@ -55,6 +55,19 @@ def ending_series(center: Center, previous_term: Term | None, term: Term) -> Que
     dates_in_term = Occurrence.objects.filter(
         series=OuterRef("pk"), state__in=ACTIVE_DATES, starts_at__gte=start, starts_at__lt=end
     )
+    # The same meeting already carried on by a later series of the group (an edit "from a date
+    # on", or a new series for the same slot): only the later one is the group's to continue.
+    carried_on = Series.objects.filter(
+        group=OuterRef("group"),
+        room=OuterRef("room"),
+        frequency=OuterRef("frequency"),
+        interval=OuterRef("interval"),
+        weekdays=OuterRef("weekdays"),
+        start_time=OuterRef("start_time"),
+        end_time=OuterRef("end_time"),
+        status__in=RUNNING,
+        start_date__gt=OuterRef("until"),
+    )
     return (
         Series.objects.filter(group__center=center, status__in=RUNNING)
         .exclude(frequency=Frequency.ONCE)
@@ -62,6 +75,7 @@ def ending_series(center: Center, previous_term: Term | None, term: Term) -> Que
         .exclude(until__gte=term.last_day)
         .exclude(term=term)
         .filter(Exists(dates_in_term))
+        .exclude(Exists(carried_on))
         .select_related("group", "room")
         .prefetch_related("equipment_needed")
         .order_by("group__name", "start_time", "pk")

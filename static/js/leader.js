@@ -1,6 +1,7 @@
 /* Treffpunkt, leader pages: small progressive enhancement. Everything works without it.
  * - The request form shows only the recurrence fields that apply to the chosen repetition.
  * - After a failed submit, focus moves to the error summary so screen readers read it first.
+ * - Picking an alternative inside the preview does not ask for a new preview.
  * The live preview itself is plain htmx (attributes on the form). */
 (function () {
   "use strict";
@@ -35,6 +36,11 @@
     if (form) {
       update(form);
       form.addEventListener("change", function () { update(form); });
+      // Instead of an htmx trigger filter, which would need eval (refused by the CSP).
+      var preview = form.querySelector(".preview");
+      if (preview) {
+        preview.addEventListener("change", function (event) { event.stopPropagation(); });
+      }
     }
     var errors = document.getElementById("form-errors");
     if (errors) { errors.focus(); }

@@ -20,6 +20,7 @@ from bookings.recurrence import expand
 from centers.models import SchoolHoliday
 from centers.school_holidays import Period
 from groups.models import Group
+from notifications.dispatch import rendered
 from notifications.models import Kind, OutboxMessage
 from portal.selectors import request_preview
 
@@ -147,7 +148,7 @@ def test_a_corrected_period_brings_dates_back_and_skips_the_newly_covered(autumn
     # One e-mail per series to its leader, naming both changes.
     mails = OutboxMessage.objects.filter(kind=Kind.HOLIDAYS_CHANGED)
     assert [(m.series_id, m.recipient_id) for m in mails] == [(course.pk, w.leader.pk)]
-    body = mails[0].body_text
+    body = rendered(mails[0]).text  # rendered by the dispatcher
     assert "10. November 2027" in body and "(Herbstferien NRW 2027)" in body  # skipped
     assert body.index("10. November 2027") < body.index("27. Oktober 2027")  # then: back
     assert confirmed_overlaps() == 0

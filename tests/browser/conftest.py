@@ -55,8 +55,13 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object, live_server: object) -> Iterator[object]:
+    # bypass_csp: axe-core is injected as an inline script, which the site's CSP refuses.
+    # tests/browser/test_csp.py checks the policy itself, in contexts without this.
     context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server.url
+        viewport={"width": 1280, "height": 900},
+        locale="de-DE",
+        base_url=live_server.url,
+        bypass_csp=True,
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from centers.models import Center, Room, Term
 from groups.models import Group
+from notifications.dispatch import rendered
 from notifications.models import Kind, OutboxMessage
 from planning import services
 from planning.models import Round, Wish
@@ -172,4 +173,4 @@ def test_staff_plan_and_allocate_the_next_term_of_the_dorsten_demo(
         kind__in=[Kind.PLANNING_INVITATION, Kind.PLANNING_RESULT]
     ).exists()
     sofia = results.get(recipient=leaders["sofia-ev"])
-    assert "Freitags ist der Seminarraum vergeben." in sofia.body_text
+    assert "Freitags ist der Seminarraum vergeben." in rendered(sofia).text

@@ -13,11 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "locale"
-# Every app of ours (a folder with apps.py), the settings and the templates.
-SOURCES = (
-    *sorted(p.parent.name for p in ROOT.glob("*/apps.py")),
-    "config",
-    "templates",
+# Every app of ours (a folder with apps.py), the settings and the templates (config is an app
+# too now, listed once).
+SOURCES = tuple(
+    dict.fromkeys((*sorted(p.parent.name for p in ROOT.glob("*/apps.py")), "config", "templates"))
 )
 
 

@@ -119,11 +119,15 @@ def test_board_marks_holidays_and_closures(staff_client, world):
     assert "Betriebsausflug" in body
 
 
-def test_board_survives_bad_parameters(staff_client, world):
+def test_board_survives_bad_parameters_and_says_which(staff_client, world):
     response = staff_client.get(
         _url(world, "board"), {"date": "kaputt", "view": "year", "min_capacity": "-3"}
     )
-    assert response.status_code == 200
+    # The board still shows (today, day view); the summary names each wrong value.
+    assert response.status_code == 400
+    assert response.context["board"].view == "day"
+    summary = response.content.decode().split('role="alert"')[1].split("</div>")[0]
+    assert summary.count("<li>") == 3
 
 
 # --- closures -------------------------------------------------------------------------------

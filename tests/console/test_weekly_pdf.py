@@ -134,5 +134,13 @@ def test_the_print_view_lists_the_week(staff_client, world):
     )
     body = response.content.decode()
     assert "Kochgruppe Zukunft" in body and "Frauenfrühstück Öztürk" in body
-    assert "size: A4 landscape" in body
+    # The page format comes from a print style sheet (no inline styles under the CSP).
+    assert 'media="print" href="/static/css/week-print.css"' in body
     assert "week.pdf?date=2030-02-05" in body
+
+
+def test_the_print_style_sheet_turns_the_page_across():
+    from pathlib import Path
+
+    css = Path(__file__).resolve().parents[2] / "static" / "css" / "week-print.css"
+    assert "size: A4 landscape" in css.read_text()

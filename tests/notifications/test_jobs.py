@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bookings.jobs import holidays_apply
 from bookings.models import Occurrence, OccurrenceState, RoomBlock, SeriesStatus
+from notifications.dispatch import rendered
 from notifications.models import Kind, Message, OutboxMessage
 from notifications.selectors import messages_for_leader, messages_for_series
 from notifications.services import digests_send, message_send, reminders_send
@@ -44,8 +45,9 @@ def test_digest_reports_open_requests_and_clashes_once_a_week(scene, make_series
         assert _snapshot() == before
     digest = OutboxMessage.objects.get(kind=Kind.DIGEST)
     assert digest.recipient == scene.staff
-    assert "Chor Harmonie" in digest.body_text and "Tanzgruppe" in digest.body_text
-    assert "Chor Harmonie (requested): clashes with Strickcafé Wollmäuse in" in digest.body_text
+    text = rendered(digest).text
+    assert "Chor Harmonie" in text and "Tanzgruppe" in text
+    assert "Chor Harmonie (requested): clashes with Strickcafé Wollmäuse in" in text
     # Next week is another digest.
     assert digests_send(today=MONDAY.replace(day=9)) == 1
 

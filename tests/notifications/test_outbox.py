@@ -10,7 +10,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bookings.models import OccurrenceState, SeriesStatus
-from notifications.dispatch import Outcome, dispatch, outbox_dispatch_pending, outbox_resend
+from notifications.dispatch import (
+    Outcome,
+    dispatch,
+    outbox_dispatch_pending,
+    outbox_resend,
+    rendered,
+)
 from notifications.models import OutboxMessage, Status
 from notifications.outbox import enqueue
 
@@ -47,10 +53,10 @@ def test_decision_goes_to_each_leader_in_their_language(scene, make_series):
     rows = {r.recipient: r for r in OutboxMessage.objects.all()}
     assert set(rows) == {scene.leader_de, scene.leader_en}
     assert rows[scene.leader_de].language == "de"
-    assert "März" in rows[scene.leader_de].body_text
+    assert "März" in rendered(rows[scene.leader_de]).text
     assert rows[scene.leader_en].language == "en"
-    assert "March" in rows[scene.leader_en].body_text
-    assert '<html lang="en">' in rows[scene.leader_en].body_html
+    assert "March" in rendered(rows[scene.leader_en]).text
+    assert '<html lang="en">' in rendered(rows[scene.leader_en]).html
 
 
 def test_leaders_who_switched_off_emails_get_none(scene, make_series):
@@ -184,3 +190,139 @@ def test_send_again_puts_a_failed_message_back(
     message.refresh_from_db()
     assert message.status == Status.SENT
     assert [m.to for m in mail.outbox] == [["hans@example.org"]]
+
+
+# --- the event is stored, the e-mail rendered when it is sent ---------------------------------
+
+
+def test_enqueue_stores_the_event_and_renders_nothing(
+    scene, make_series, monkeypatch, django_assert_max_num_queries
+):
+    from notifications import emails
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered inside the booking's transaction")
+
+    monkeypatch.setattr(emails, "render", no_rendering)
+    series = make_series(days=weekly(date(2026, 3, 3), 3))
+    ids = _confirm(series)
+    with django_assert_max_num_queries(6):
+        enqueue(event="request_confirmed", series_id=series.pk, occurrence_ids=ids, reason="Gern")
+    row = OutboxMessage.objects.get(recipient=scene.leader_de)
+    assert (row.subject, row.body_text, row.body_html) == ("", "", "")
+    assert row.payload["series"] == series.pk
+    assert row.payload["reason"] == "Gern"
+    assert [d[0] for d in row.payload["dates"]] == ids
+
+
+def test_the_sent_email_is_the_one_rendered_from_the_booking_at_the_time(scene, make_series):
+    from notifications import emails
+
+    series = make_series(days=weekly(date(2026, 3, 3), 2))
+    ids = _confirm(series)
+    enqueue(event="request_confirmed", series_id=series.pk, occurrence_ids=ids, reason="Gern")
+    expected = emails.render(
+        "request_confirmed",
+        emails.series_event_context(
+            series=series,
+            occurrences=list(series.occurrences.order_by("starts_at")),
+            actor=None,
+            reason="Gern",
+            recipient=scene.leader_en,
+        ),
+        language="en",
+        tz=scene.center.tz,
+    )
+    row = OutboxMessage.objects.get(recipient=scene.leader_en)
+    assert dispatch(row.pk) == Outcome.SENT
+    row.refresh_from_db()
+    assert (row.subject, row.body_text, row.body_html) == (
+        expected.subject,
+        expected.text,
+        expected.html,
+    )
+    sent = next(m for m in mail.outbox if m.to == ["amira@example.org"])
+    assert (sent.subject, sent.body) == (expected.subject, expected.text)
+
+
+def test_a_date_moved_again_before_sending_is_reported_as_it_was(scene, make_series):
+    series = make_series(days=[date(2026, 3, 3)], states=[OccurrenceState.CONFIRMED])
+    occurrence = series.occurrences.get()
+    occurrence.starts_at += timedelta(hours=1)  # 19:00
+    occurrence.ends_at += timedelta(hours=1)
+    occurrence.save(update_fields=["starts_at", "ends_at"])
+    enqueue(event="date_moved", series_id=series.pk, occurrence_ids=[occurrence.pk])
+    occurrence.starts_at += timedelta(hours=2)  # 21:00, a later event with its own e-mail
+    occurrence.ends_at += timedelta(hours=2)
+    occurrence.save(update_fields=["starts_at", "ends_at"])
+    row = OutboxMessage.objects.get(recipient=scene.leader_en)
+    assert dispatch(row.pk) == Outcome.SENT
+    row.refresh_from_db()
+    assert "now: Tuesday, March 3, 2026, 7 p.m.–9 p.m., Saal" in row.body_text
+
+
+def test_an_email_about_a_deleted_booking_fails_at_once_with_the_reason(scene, make_series):
+    series = make_series(days=[date(2026, 3, 3)])
+    enqueue(event="request_declined", series_id=series.pk)
+    row = OutboxMessage.objects.get(recipient=scene.leader_de)
+    series.delete()
+    assert dispatch(row.pk) == Outcome.FAILED
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.FAILED, 1)
+    assert "no longer exists" in row.last_error
+    assert mail.outbox == []
+
+
+# --- claims: no lock while sending, an expired claim is claimable again ----------------------
+
+
+def test_a_claimed_message_belongs_to_its_worker_until_the_claim_expires(
+    scene, make_series, settings
+):
+    from notifications.dispatch import claim, lease_seconds
+
+    settings.NOTIFICATIONS_LEASE_SECONDS = 300
+    scene.leader_en.email_notifications = False
+    scene.leader_en.save(update_fields=["email_notifications"])
+    series = make_series(days=[date(2026, 3, 3)])
+    enqueue(event="request_declined", series_id=series.pk)
+    row = OutboxMessage.objects.get()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        claimed = claim(row.pk, now=timezone.now())
+        assert not isinstance(claimed, Outcome)
+        _message, token = claimed  # this "worker" now dies without recording anything
+        row.refresh_from_db()
+        assert (row.claim_token, row.claimed_until) == (token, start + timedelta(seconds=300))
+        assert row.attempts == 1
+
+        assert dispatch(row.pk) == Outcome.BUSY
+        assert outbox_dispatch_pending() == 0
+        assert mail.outbox == []
+
+        clock.shift(timedelta(seconds=lease_seconds()))
+        assert outbox_dispatch_pending() == 1  # the crash resends this one message, once
+        assert outbox_dispatch_pending() == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.claim_token) == (Status.SENT, 2, None)
+    assert [m.to for m in mail.outbox] == [["hans@example.org"]]
+
+
+def test_a_worker_whose_claim_expired_does_not_overwrite_the_result(scene, make_series):
+    from notifications.dispatch import _record, claim
+
+    series = make_series(days=[date(2026, 3, 3)])
+    enqueue(event="request_declined", series_id=series.pk)
+    row = OutboxMessage.objects.get(recipient=scene.leader_de)
+    message, stale_token = claim(row.pk, now=timezone.now())
+    OutboxMessage.objects.filter(pk=row.pk).update(claimed_until=timezone.now())  # expired
+    assert dispatch(row.pk) == Outcome.SENT
+    assert not _record(message, stale_token, status=Status.FAILED, last_error="late")
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (Status.SENT, "")
+
+
+def test_the_smtp_timeout_defaults_to_15_seconds():
+    from django.conf import settings
+
+    assert settings.EMAIL_TIMEOUT == 15

@@ -46,7 +46,8 @@ class Worker:
 
     def mails(self) -> list[email.message.Message]:
         found = []
-        for path in sorted(self.mail_dir.glob("*.log")):
+        # In the order written: file names within one second sort by an object id, not by time.
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
             for chunk in path.read_bytes().split(SEPARATOR):
                 if chunk.strip():
                     found.append(email.message_from_bytes(chunk))

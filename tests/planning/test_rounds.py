@@ -3,21 +3,23 @@ answers, allocation in the center's order through the engine, one e-mail per gro
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bookings import services as bookings_services
 from bookings.models import Cause, OccurrenceState, SeriesStatus
 from centers.models import Room
+from notifications.dispatch import rendered
 from notifications.models import Kind, OutboxMessage
 from planning import selectors, services
 from planning.models import Round, Wish
 from planning.services import Slot
 
-from .conftest import TUE, WED
+from .conftest import NOW, TUE, WED, weekly
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +62,37 @@ def test_the_round_proposes_every_series_of_the_ending_term_and_asks_each_group_
         "leader-cafe",
         "leader-naehen",
     ]
-    assert "Sommerhalbjahr 2027" in invitations[0].subject
-    assert f"/me/planning/{round.pk}/" in invitations[0].body_text
+    invitation = rendered(invitations[0])  # e-mails are rendered by the dispatcher
+    assert "Sommerhalbjahr 2027" in invitation.subject
+    assert f"/me/planning/{round.pk}/" in invitation.text
+
+
+def test_a_meeting_carried_on_by_a_later_series_is_proposed_once(planning, time_machine):
+    """The demo's baking class has an earlier series for the months before (and an edit "from a
+    date on" leaves one behind): the group meets in one slot, so it gets one proposal."""
+    w = planning
+    time_machine.move_to(datetime(2026, 9, 1, 9, tzinfo=UTC), tick=False)
+    earlier = bookings_services.booking_request_create(
+        user=w.staff,
+        group=w.groups["backen"],
+        room=w.kitchen,
+        rule=weekly(WED, "15:00", "17:00", date(2026, 9, 2), date(2026, 11, 25)),
+        expected_participants=10,
+    )
+    # Another slot of the same group that simply ended is still the group's to continue.
+    tuesday = bookings_services.booking_request_create(
+        user=w.staff,
+        group=w.groups["backen"],
+        room=w.kitchen,
+        rule=weekly(TUE, "15:00", "17:00", date(2026, 9, 1), date(2026, 11, 24)),
+        expected_participants=10,
+    )
+    time_machine.move_to(NOW, tick=False)
+    round = _open(w)
+
+    sources = set(round.wishes.filter(group__slug="backen").values_list("source_id", flat=True))
+    assert sources == {w.series["backen"].pk, tuesday.pk}
+    assert earlier.pk not in sources
 
 
 def test_proposals_report_the_holidays_they_skip_and_the_wishes_they_clash_with(planning):
@@ -292,9 +323,9 @@ def test_each_group_gets_one_email_with_all_its_outcomes(planning, time_machine)
         (Kind.PLANNING_RESULT, "leader-cafe"),
         (Kind.PLANNING_RESULT, "leader-naehen"),
     ]
-    backen = mails.get(recipient__username="leader-backen")
-    assert "Kein Raum frei am Donnerstag." in backen.body_text
-    assert backen.body_text.count("Backen") >= 2  # both of its wishes in one e-mail
+    backen = rendered(mails.get(recipient__username="leader-backen"))
+    assert "Kein Raum frei am Donnerstag." in backen.text
+    assert backen.text.count("Backen") >= 2  # both of its wishes in one e-mail
     round.refresh_from_db()
     assert round.status == Round.Status.DONE
     with pytest.raises(ValidationError):

@@ -454,9 +454,14 @@ def test_room_occupancy_shows_who_and_the_state_in_words(leader_client, place, b
     assert "badge-requested" in html
 
 
-def test_room_occupancy_bad_parameters_fall_back(leader_client, place):
+@pytest.mark.parametrize("date", ["gestern", "9999-12-31", "0001-01-01"])
+def test_room_occupancy_bad_parameters_fall_back_and_say_so(leader_client, place, date):
     response = leader_client.get(
-        reverse("leader:room", args=[place.kitchen.pk]), {"view": "year", "date": "gestern"}
+        reverse("leader:room", args=[place.kitchen.pk]),
+        {"view": "year", "date": date},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["calendar"].view == "week"
+    body = response.content.decode()
+    assert 'role="alert"' in body
+    assert "Zum Datum:" in body and "Ansicht:" in body  # the leader reads German

@@ -27,3 +27,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}: failed: {result.result!r}")
             else:
                 self.stdout.write(f"{name}: {result.result}")
+        # E-mails the jobs queued go out from the background mail thread (no broker): give it
+        # time before this process ends; what is left, the next run sends.
+        from notifications import sender
+
+        sender.get().wait_idle(timeout=120)
