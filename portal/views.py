@@ -342,6 +342,7 @@ def series_end(request: HttpRequest, pk: int) -> HttpResponse:
                 last_date=form.cleaned_data["last_date"],
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
+                nothing_to_end_is_an_error=True,
             )
         # InvalidRule: the engine refuses the shortened rule (e.g. a last date after the end).
         except (ValidationError, BookingConflict, InvalidRule) as error:

@@ -27,7 +27,7 @@ from .tables import Report
 
 ACCENT, GREY, INK, MUTED = "#0b57d0", "#9e9e9e", "#1a1a1a", "#4a4a4a"
 CACHE_SECONDS = 24 * 3600
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -285,6 +285,58 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', svg)
 
 
+# SVG presentation attributes: what matplotlib writes as inline CSS, which the page's
+# Content-Security-Policy (no inline styles) would block, can be said as attributes instead.
+_PRESENTATION = frozenset(
+    [
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "stroke",
+        "stroke-width",
+        "stroke-opacity",
+        "stroke-linejoin",
+        "stroke-linecap",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-miterlimit",
+        "opacity",
+        "font-size",
+        "font-family",
+        "font-weight",
+        "font-style",
+        "text-anchor",
+        "dominant-baseline",
+        "clip-path",
+    ]
+)
+
+
+def _declarations(css: str) -> str:
+    pairs = (part.split(":", 1) for part in css.split(";") if ":" in part)
+    attrs = {name.strip(): value.strip() for name, value in pairs}
+    return " ".join(
+        f'{name}="{value.replace(chr(34), "&quot;")}"'
+        for name, value in attrs.items()
+        if name in _PRESENTATION
+    )
+
+
+def _without_inline_css(svg: str) -> str:
+    """style="…" attributes and the <style> element as presentation attributes (same look)."""
+    root_rules = "".join(
+        re.findall(
+            r"\*\s*\{([^}]*)\}", "".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.S))
+        )
+    )
+    svg = re.sub(r"\s*<defs>\s*<style[^>]*>.*?</style>\s*</defs>", "", svg, flags=re.S)
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
+    svg = re.sub(r'style="([^"]*)"', lambda m: _declarations(m.group(1)), svg)
+    if root_rules:
+        svg = re.sub(r"<svg\b", f"<svg {_declarations(root_rules)}", svg, count=1)
+    return svg
+
+
 def svg(chart: Chart) -> str:
     """The chart as an inline <svg> element, titled, scaled to its container."""
     key = _key(chart, "svg")
@@ -294,7 +346,7 @@ def svg(chart: Chart) -> str:
     buffer = io.StringIO()
     _figure(chart).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
-    text = text[text.index("<svg") :]
+    text = _without_inline_css(text[text.index("<svg") :])
     prefix = f"chart-{chart.key}"
     text = _prefix_ids(text, prefix)
     text = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", text, count=1)

@@ -273,8 +273,12 @@ def series_end(
     last_date: date,
     reason: str = "",
     expected_version: int | None = None,
+    nothing_to_end_is_an_error: bool = False,
 ) -> Series:
-    """End a series after `last_date`: later dates are removed (requested) or cancelled."""
+    """End a series after `last_date`: later dates are removed (requested) or cancelled.
+
+    When no date lies after `last_date` the series already ends there: jobs (terms, planning)
+    take that as done, a person who asked for it is told (`nothing_to_end_is_an_error`)."""
     if not date_in_range(last_date):
         raise ValidationError({"last_date": date_range_message()})
     if last_date < series.start_date:
@@ -286,6 +290,15 @@ def series_end(
     from_date = max(last_date + timedelta(days=1), today)
     last = _last_date(series)
     if last is not None and from_date > last:
+        if nothing_to_end_is_an_error and last_date >= last:
+            raise ValidationError(
+                {
+                    "last_date": _(
+                        "The series already ends on %(date)s: no date after the one you gave."
+                    )
+                    % {"date": _short_date(last)}
+                }
+            )
         return series  # nothing after that date: the series already ends there
     return series_update(
         user=user,

@@ -126,7 +126,9 @@ def book(client: Client, world: Center3, leader: User, hour: int) -> tuple[Serie
 
 def confirm(client: Client, world: Center3, series: Series) -> float:
     url = reverse("staff:request_confirm", args=[world.center.slug, series.pk])
-    response, seconds = timed(lambda: client.post(url, {"mode": "all", "note": ""}))
+    series.refresh_from_db()
+    data = {"mode": "all", "note": "", "version": series.version}  # as the page sends it
+    response, seconds = timed(lambda: client.post(url, data))
     assert response.status_code == 302
     series.refresh_from_db()
     assert series.status == SeriesStatus.CONFIRMED

@@ -47,9 +47,13 @@ def test_ending_a_series_after_its_last_date_is_a_form_error(leader_client, plac
     )
     response = leader_client.post(
         reverse("leader:series_end", args=[series.pk]),
-        {"end-last_date": date(TUESDAYS[0].year + 1, 1, 1).isoformat()},
+        {
+            "end-last_date": date(TUESDAYS[0].year + 1, 1, 1).isoformat(),
+            "end-version": series.version,
+        },
     )
     assert response.status_code == 400
-    assert 'role="alert"' in response.content.decode() or "errorlist" in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+    assert "reload" not in response.content.decode()  # the date is wrong, not the page
     series.refresh_from_db()
     assert series.occurrences.count() == 2
