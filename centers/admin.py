@@ -101,7 +101,29 @@ class SafeAutocompleteSelectMultiple(_SafeAutocompleteMixin, AutocompleteSelectM
     pass
 
 
-class CenterScopedMixin:
+class SafeAutocompleteMixin:
+    """For a ModelAdmin with autocomplete_fields: the widgets that survive garbled ids."""
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CenterScopedMixin(SafeAutocompleteMixin):
     """For ModelAdmins and inlines of center-owned models (see CENTER_PATHS)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -138,10 +160,6 @@ class CenterScopedMixin:
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
-            kwargs["widget"] = SafeAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
         # Choices, not just what is shown: a forged POST with another center's id fails
         # validation like any invalid choice.
         related = db_field.related_model
@@ -153,14 +171,6 @@ class CenterScopedMixin:
             kwargs["queryset"] = scoped_users(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(
-        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
-        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
-            kwargs["widget"] = SafeAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def related_only(field: str) -> tuple[str, type[admin.RelatedOnlyFieldListFilter]]:

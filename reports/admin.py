@@ -4,11 +4,13 @@ centers, which is more than any one center's staff may grant)."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from centers.admin import SafeAutocompleteMixin
+
 from .models import Coordinator
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(admin.ModelAdmin):
+class CoordinatorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "created_at")
     list_filter = ("organisation",)
     list_select_related = ("user", "organisation")

@@ -1,0 +1,26 @@
+"""Administrators assign coordinators in the admin: garbled ids are a form error, not a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reports.models import Coordinator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("garbled", [":", "à%", "9223372036854775808"])
+def test_a_garbled_user_id_is_a_form_error(client, make_user, make_organisation, garbled):
+    admin = make_user(username="root", is_superuser=True, is_staff=True)
+    organisation = make_organisation(name="AWO")
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("admin:reports_coordinator_add"),
+        {"user": garbled, "organisation": organisation.pk, "_save": "1"},
+    )
+
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Coordinator.objects.exists()
