@@ -3,9 +3,7 @@ the database, HTTP caching semantics, visibility and private tokens."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
@@ -15,7 +13,6 @@ from typing import Any
 import icalendar
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -27,11 +24,11 @@ from bookings.recurrence import expand
 from calendars.selectors import feed_window
 from centers.models import Center, Room
 from groups.models import Group
+from tests.calendars.icalcheck import icalcheck as run_icalcheck
 from tests.eager import run_task
 
 NOW = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
 BERLIN_TZ = "Europe/Berlin"
-ICALCHECK = Path(settings.BASE_DIR).parent / "shared" / "tools" / "icalcheck"
 GOLDEN = Path(__file__).parent / "golden"
 LONG_DESCRIPTION = (
     "Wir singen Volkslieder, Pop & Gospel; jede Stimme ist willkommen – "
@@ -236,35 +233,7 @@ def database_dates(rows, states) -> set[tuple[str, str, str]]:
 
 
 def icalcheck(body: bytes, tmp_path: Path) -> tuple[str, list[dict[str, Any]]]:
-    """Run check_ics.sh (all parsers must agree) and return its report and the expanded dates."""
-    if not (ICALCHECK / "check_ics.sh").exists():
-        pytest.skip(f"icalcheck not found at {ICALCHECK}")
-    if not (ICALCHECK / "venv" / "bin" / "python").exists():
-        pytest.skip(f"icalcheck is not set up: run bash {ICALCHECK}/setup.sh")
-    feed = tmp_path / "feed.ics"
-    feed.write_bytes(body)
-    start, end = (w.strftime("%Y-%m-%dT%H:%M:%SZ") for w in window())
-    result = subprocess.run(
-        [str(ICALCHECK / "check_ics.sh"), str(feed), start, end],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = result.stdout + result.stderr
-    assert result.returncode == 0, report
-    assert "RESULT: PASS" in report
-    lint = report.split("--- lint")[1].split("=== VERDICT")[0]
-    assert "error:" not in lint and "warning:" not in lint, lint  # the harness's own checks
-    expanded = subprocess.run(
-        [str(ICALCHECK / "venv" / "bin" / "python"), "py_icalendar.py", str(feed), start, end],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        cwd=ICALCHECK,
-    )
-    return report, json.loads(expanded.stdout.splitlines()[-1])["occurrences"]
+    return run_icalcheck(body, tmp_path, window())
 
 
 def as_keys(occurrences, statuses) -> set[tuple[str, str, str]]:
