@@ -22,7 +22,8 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from calendars import selectors
-from calendars.ical import build_calendar, to_bytes
+from calendars.ical import build_calendar, fingerprints, set_sequences, to_bytes
+from calendars.services import feed_objects_record
 
 CACHE_SECONDS = 24 * 3600
 LANGUAGES = ("de", "en")
@@ -68,9 +69,9 @@ def _cached(
     if rendered is not None:
         return rendered, False
     with translation.override(lang):
-        body = to_bytes(
-            build_calendar(selectors.feed_meta(spec, window), selectors.feed_series(spec, window))
-        )
+        cal = build_calendar(selectors.feed_meta(spec, window), selectors.feed_series(spec, window))
+    set_sequences(cal, feed_objects_record(feed=spec.identity, objects=fingerprints(cal)))
+    body = to_bytes(cal)
     rendered = Rendered(
         body=body, etag=etag_of(body), last_modified=_last_modified(identity, version)
     )

@@ -26,6 +26,7 @@ dates in our database:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
@@ -56,10 +57,15 @@ __all__ = [
     "SeriesData",
     "build_calendar",
     "build_single",
+    "fingerprints",
     "occurrence_event",
     "series_events",
+    "set_sequences",
     "to_bytes",
 ]
+
+# What RFC 5545 3.8.7.4 says raises SEQUENCE (DURATION is never written: DTEND is).
+SEQUENCED = ("DTSTART", "DTEND", "RRULE", "EXDATE", "RDATE", "STATUS", "LOCATION")
 
 
 def _calendar_shell(meta: FeedMeta, zones: Iterable[str]) -> icalendar.Calendar:
@@ -107,3 +113,30 @@ def build_single(meta: FeedMeta, series: SeriesData, row: DateRow, uid: str) -> 
 def to_bytes(cal: icalendar.Calendar) -> bytes:
     """CRLF lines folded at 75 octets (icalendar does both)."""
     return cal.to_ical()
+
+
+def _object_key(event: icalendar.Event) -> tuple[str, str]:
+    rid = event.get("RECURRENCE-ID")
+    return str(event["UID"]), rid.to_ical().decode() if rid is not None else ""
+
+
+def fingerprints(cal: icalendar.Calendar) -> dict[tuple[str, str], tuple[str, int]]:
+    """By (UID, RECURRENCE-ID): a hash of each VEVENT's SEQUENCE-raising properties, and the
+    SEQUENCE it was built with."""
+    found = {}
+    for event in cal.walk("VEVENT"):
+        part = icalendar.Event()
+        for name in SEQUENCED:
+            if name in event:
+                part[name] = event[name]
+        digest = hashlib.sha256(part.to_ical()).hexdigest()[:40]
+        found[_object_key(event)] = (digest, int(event["SEQUENCE"]))
+    return found
+
+
+def set_sequences(cal: icalendar.Calendar, sequences: dict[tuple[str, str], int]) -> None:
+    """Give each VEVENT the SEQUENCE its feed decided (calendars.services)."""
+    for event in cal.walk("VEVENT"):
+        sequence = sequences.get(_object_key(event))
+        if sequence is not None and sequence != int(event["SEQUENCE"]):
+            event["SEQUENCE"] = icalendar.vInt(sequence)
