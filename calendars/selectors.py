@@ -27,6 +27,7 @@ from bookings.models import EarlierRule, Occurrence, OccurrenceState, Series, Se
 from bookings.recurrence import rule_from_json
 from calendars.ical import DateRow, EarlierPart, FeedMeta, SeriesData
 from centers.models import Center, Room
+from config.site import site_url
 from groups.models import Group
 
 WINDOW_BACK = relativedelta(months=3)
@@ -65,7 +66,7 @@ def feed_window(today: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def uid_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "treffpunkt.invalid"
+    return urlsplit(site_url()).hostname or "treffpunkt.invalid"
 
 
 # --- which feed -------------------------------------------------------------------------------
@@ -350,7 +351,7 @@ def series_data(
         summary=series.display_title,
         description=description_text(group),
         location=location_text(room),
-        url=f"{settings.SITE_URL}{group.get_absolute_url()}",
+        url=f"{site_url()}{group.get_absolute_url()}",
         tz=tz,
         rule=series.rule,
         room_id=room.pk,

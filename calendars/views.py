@@ -30,9 +30,17 @@ def _language(request: HttpRequest) -> str:
 
 
 def _respond(
-    request: HttpRequest, rendered: Rendered, *, filename: str, private: bool, disposition: str
+    request: HttpRequest,
+    rendered: Rendered,
+    *,
+    filename: str,
+    private: bool,
+    disposition: str,
+    lang: str,
 ) -> HttpResponse:
     response = HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
+    # The feed's language, not the browser's (LocaleMiddleware only sets it when missing).
+    response["Content-Language"] = lang
     response["ETag"] = rendered.etag
     response["Last-Modified"] = http_date(rendered.last_modified)
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -47,9 +55,14 @@ def _respond(
 
 
 def _serve(request: HttpRequest, spec: selectors.FeedSpec, filename: str) -> HttpResponse:
-    rendered = render(spec, _language(request))
+    lang = _language(request)
     return _respond(
-        request, rendered, filename=filename, private=not spec.public, disposition="inline"
+        request,
+        render(spec, lang),
+        filename=filename,
+        private=not spec.public,
+        disposition="inline",
+        lang=lang,
     )
 
 
@@ -82,7 +95,8 @@ def occurrence_ics(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = selectors.public_occurrence(occurrence_id)
     series = occurrence.series
     host = selectors.uid_host()
-    with translation.override(_language(request)):
+    lang = _language(request)
+    with translation.override(lang):
         data = selectors.series_data(series, [selectors.date_row(occurrence)], host=host)
         row = data.rows[0]
         tz = data.tz
@@ -102,4 +116,5 @@ def occurrence_ics(request: HttpRequest, occurrence_id: int) -> HttpResponse:
         filename=f"{series.group.slug}-{day}.ics",
         private=False,
         disposition="attachment",
+        lang=lang,
     )

@@ -16,7 +16,8 @@ env = environ.Env(
     REDIS_URL=(str, ""),
     EMAIL_URL=(str, "consolemail://"),
     DEFAULT_FROM_EMAIL=(str, "Treffpunkt <treffpunkt@localhost>"),
-    SITE_URL=(str, "http://127.0.0.1:8000"),
+    # Empty: links take the request's address (config.site); set it for e-mails and feeds.
+    SITE_URL=(str, ""),
     BOOKING_HORIZON_MONTHS=(int, 12),
     BOOKING_LOCK_TIMEOUT_MS=(int, 5000),
     API_RATE_IP=(str, "300/min"),
