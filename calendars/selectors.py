@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -59,9 +59,12 @@ def _translated_later(message: str, **values: str) -> str:
 
 
 def feed_window(today: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """[3 months back, 12 months ahead] from local midnights: stable for a whole day."""
-    start = datetime.combine(today - WINDOW_BACK, time(0), tzinfo=tz)
-    end = datetime.combine(today + WINDOW_AHEAD + timedelta(days=1), time(0), tzinfo=tz)
+    """From the 1st of the month 3 months back to the 1st of the month 13 months ahead (local
+    midnights): at least 3 months back and 12 ahead, and the same for a whole month, so that
+    an unchanged feed is not rendered again (nor its DTSTARTs moved) every day."""
+    first = today.replace(day=1)
+    start = datetime.combine(first - WINDOW_BACK, time(0), tzinfo=tz)
+    end = datetime.combine(first + WINDOW_AHEAD + relativedelta(months=1), time(0), tzinfo=tz)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
