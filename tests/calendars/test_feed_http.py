@@ -112,3 +112,23 @@ def test_the_feed_window_and_its_bytes_stay_the_same_for_a_month(client: Client,
         with time_machine.travel(NOW + timedelta(days=days), tick=False):
             cache.clear()
             assert client.get(FEED).content == body
+
+
+@pytest.mark.django_db
+def test_has_anything_changed_reads_no_dates(client: Client, group) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings import services
+
+    etag = client.get(FEED)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(FEED, headers={"if-none-match": etag}).status_code == 304
+    assert len(queries) <= 4
+    assert not [q for q in queries if "bookings_occurrence" in q["sql"]]
+    # A change through the engine raises the plan version in its transaction: a new body.
+    staff = group.center.staff.create(username="staff", email="staff@example.org")
+    row = Occurrence.objects.filter(series__group=group, starts_at__gte=NOW).first()
+    services.occurrence_cancel(user=staff, occurrence=row, reason="Probe fällt aus")
+    changed = client.get(FEED, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and "Probe fällt aus" in changed.content.decode()

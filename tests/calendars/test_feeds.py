@@ -21,6 +21,7 @@ from accounts.tokens import feed_token_create, feed_token_revoke, feed_token_rot
 from bookings import services
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
 from bookings.recurrence import expand
+from bookings.stamps import plan_changed
 from calendars.selectors import feed_window
 from centers.models import Center, Room
 from groups.models import Group
@@ -207,6 +208,12 @@ def scenario(make_center, make_room, make_group, make_user) -> Scenario:
     )
 
 
+def engine_wrote(*series: Series) -> None:
+    """What every booking service does in its transaction: a direct write here stands in for
+    one, so it raises the centers' plan version as the service would (bookings.stamps)."""
+    plan_changed({item.group.center_id for item in series})
+
+
 def fetch(client: Client, url: str, **headers: str):
     return client.get(url, headers=headers)
 
@@ -353,6 +360,7 @@ def test_conditional_requests(client: Client, scenario: Scenario) -> None:
         row = _row(scenario.weekly, date(2026, 3, 19))
         row.reason, row.state = "Raum gesperrt", OccurrenceState.CANCELLED
         row.save()
+        engine_wrote(scenario.weekly)
         changed = fetch(client, "/feeds/group/chor.ics", if_none_match=etag)
         assert changed.status_code == 200 and changed["ETag"] != etag
         by_date = fetch(client, "/feeds/group/chor.ics", if_modified_since=modified)
@@ -375,6 +383,7 @@ def test_a_deletion_never_gives_a_stale_304(client: Client, scenario: Scenario, 
         scenario.once.delete()
     else:
         Occurrence.objects.filter(series=scenario.once).delete()
+        engine_wrote(scenario.once)
     for headers in (
         {"if_none_match": first["ETag"]},
         {"if_modified_since": first["Last-Modified"]},
@@ -406,6 +415,7 @@ def test_changing_one_date_raises_the_sequence_of_exactly_that_event(
     row.ends_at += timedelta(hours=1)
     row.sequence += 1
     row.save()
+    engine_wrote(scenario.weekly)
     after = _sequences(fetch(client, "/feeds/group/chor.ics").content)
     key = (f"series-{scenario.weekly.pk}@127.0.0.1", "2026-03-31T18:00:00+02:00")
     assert after[key] == before[key] + 1
