@@ -21,11 +21,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from calendars import selectors
-from calendars.ical import build_calendar, fingerprints, set_sequences, to_bytes
-from calendars.services import feed_objects_record
+from calendars.assemble import render_body
 
 CACHE_SECONDS = 24 * 3600
 LANGUAGES = ("de", "en")
@@ -113,11 +112,7 @@ def _rendered(state: Current) -> tuple[Rendered, bool]:
     rendered = cache.get(state.key("body"))
     if rendered is not None:
         return rendered, False
-    spec, window = state.spec, state.window
-    with translation.override(state.lang):
-        cal = build_calendar(selectors.feed_meta(spec, window), selectors.feed_series(spec, window))
-    set_sequences(cal, feed_objects_record(feed=spec.identity, objects=fingerprints(cal)))
-    body = to_bytes(cal)
+    body = render_body(state.spec, state.lang, state.window)
     rendered = Rendered(
         body=body,
         etag=etag_of(body),

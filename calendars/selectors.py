@@ -237,17 +237,25 @@ def feed_meta(spec: FeedSpec, window: tuple[datetime, datetime]) -> FeedMeta:
     return FeedMeta(name=str(spec.name), window=window)
 
 
-def feed_series(spec: FeedSpec, window: tuple[datetime, datetime]) -> list[SeriesData]:
-    """The feed's series with their shown rows, in a stable order (5 queries in all).
-
-    Rows are read as tuples, not model instances: a center feed has tens of thousands.
-    """
-    series = list(
+def feed_series_heads(spec: FeedSpec) -> list[Series]:
+    """The feed's series (with group, center and room, no dates), in a stable order."""
+    return list(
         spec.series.select_related("group__center", "room__center")
         .prefetch_related("group__languages")
         .order_by("pk")
         .distinct()
     )
+
+
+def feed_series(
+    spec: FeedSpec, window: tuple[datetime, datetime], series: list[Series] | None = None
+) -> list[SeriesData]:
+    """The feed's series (or these of them) with their shown rows, in a stable order (5
+    queries in all). Rows are read as tuples, not model instances: a center feed has tens of
+    thousands.
+    """
+    if series is None:
+        series = feed_series_heads(spec)
     rows_by_series: dict[int, list[DateRow]] = {item.pk: [] for item in series}
     found = (
         Occurrence.objects.filter(spec.rows & _in_window(window), series__in=series)

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 import icalendar
+from icalendar.parser.string import _foldline
 
 from .data import (
     CANCELLED,
@@ -57,6 +58,7 @@ __all__ = [
     "SeriesData",
     "build_calendar",
     "build_single",
+    "calendar_shell",
     "fingerprints",
     "occurrence_event",
     "series_events",
@@ -68,7 +70,7 @@ __all__ = [
 SEQUENCED = ("DTSTART", "DTEND", "RRULE", "EXDATE", "RDATE", "STATUS", "LOCATION")
 
 
-def _calendar_shell(meta: FeedMeta, zones: Iterable[str]) -> icalendar.Calendar:
+def calendar_shell(meta: FeedMeta, zones: Iterable[str]) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("version", "2.0")
     cal.add("prodid", PRODID)
@@ -98,21 +100,28 @@ def build_calendar(meta: FeedMeta, series: Sequence[SeriesData]) -> icalendar.Ca
         if found:
             events.extend(found)
             zones.append(item.tz.key)
-    cal = _calendar_shell(meta, zones)
+    cal = calendar_shell(meta, zones)
     for event in events:
         cal.add_component(event)
     return cal
 
 
 def build_single(meta: FeedMeta, series: SeriesData, row: DateRow, uid: str) -> icalendar.Calendar:
-    cal = _calendar_shell(meta, [series.tz.key])
+    cal = calendar_shell(meta, [series.tz.key])
     cal.add_component(occurrence_event(series, row, uid))
     return cal
 
 
-def to_bytes(cal: icalendar.Calendar) -> bytes:
-    """CRLF lines folded at 75 octets (icalendar does both)."""
-    return cal.to_ical()
+def _fold(line: str) -> bytes:
+    """icalendar's folding, which walks every character, only for lines that need it."""
+    data = line.encode()
+    # icalendar folds once a line reaches 75 octets: shorter lines come out unchanged.
+    return data if len(data) < 75 else _foldline(line).encode()
+
+
+def to_bytes(cal: icalendar.Calendar | icalendar.Event) -> bytes:
+    """CRLF lines folded at 75 octets: the bytes of icalendar's `to_ical()`, ~2x faster."""
+    return b"\r\n".join(_fold(line) for line in cal.content_lines() if line) + b"\r\n"
 
 
 def _object_key(event: icalendar.Event) -> tuple[str, str]:
@@ -125,12 +134,15 @@ def fingerprints(cal: icalendar.Calendar) -> dict[tuple[str, str], tuple[str, in
     SEQUENCE it was built with."""
     found = {}
     for event in cal.walk("VEVENT"):
-        part = icalendar.Event()
+        digest = hashlib.sha256()
         for name in SEQUENCED:
-            if name in event:
-                part[name] = event[name]
-        digest = hashlib.sha256(part.to_ical()).hexdigest()[:40]
-        found[_object_key(event)] = (digest, int(event["SEQUENCE"]))
+            values = event.get(name)
+            if values is None:
+                continue
+            for value in values if isinstance(values, list) else [values]:
+                params = sorted(getattr(value, "params", {}).items())
+                digest.update(f"{name};{params}:".encode() + value.to_ical() + b"\n")
+        found[_object_key(event)] = (digest.hexdigest()[:40], int(event["SEQUENCE"]))
     return found
 
 

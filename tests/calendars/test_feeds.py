@@ -21,7 +21,7 @@ from accounts.tokens import feed_token_create, feed_token_revoke, feed_token_rot
 from bookings import services
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
 from bookings.recurrence import expand
-from bookings.stamps import plan_changed
+from bookings.services.transitions import touch
 from calendars.selectors import feed_window
 from centers.models import Center, Room
 from groups.models import Group
@@ -210,8 +210,9 @@ def scenario(make_center, make_room, make_group, make_user) -> Scenario:
 
 def engine_wrote(*series: Series) -> None:
     """What every booking service does in its transaction: a direct write here stands in for
-    one, so it raises the centers' plan version as the service would (bookings.stamps)."""
-    plan_changed({item.group.center_id for item in series})
+    one, so it raises the series' versions and the centers' plan version as the service would
+    (bookings.services.transitions.touch)."""
+    touch([item.pk for item in series], user=None)
 
 
 def fetch(client: Client, url: str, **headers: str):
