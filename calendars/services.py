@@ -32,7 +32,7 @@ def feed_objects_record(
     keys = {_key(feed, uid, rid): (uid, rid) for uid, rid in objects}
     stored = {
         key: (fingerprint, sequence)
-        for key, fingerprint, sequence in FeedObject.objects.filter(feed=feed).values_list(
+        for key, fingerprint, sequence in FeedObject.objects.filter(key__in=list(keys)).values_list(
             "key", "fingerprint", "sequence"
         )
     }

@@ -132,3 +132,44 @@ def test_has_anything_changed_reads_no_dates(client: Client, group) -> None:
     services.occurrence_cancel(user=staff, occurrence=row, reason="Probe fällt aus")
     changed = client.get(FEED, headers={"if-none-match": etag})
     assert changed.status_code == 200 and "Probe fällt aus" in changed.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_one_change_only_that_series_is_rendered_again(
+    client: Client, group, monkeypatch
+) -> None:
+    from bookings import services
+    from calendars import assemble
+
+    other = Series.objects.get(group=group)
+    other.pk = None
+    other.save()  # a second series of the group, with no dates of its own yet
+    Occurrence.objects.bulk_create(
+        Occurrence(
+            series=other,
+            room=other.room,
+            starts_at=s.starts_at.replace(hour=8),
+            ends_at=s.ends_at.replace(hour=9),
+            original_start=s.original_start.replace(hour=8),
+            state=OccurrenceState.CONFIRMED,
+        )
+        for s in expand(other.rule, group.center.tz)
+    )
+    rendered = []
+    real = assemble.series_events
+    monkeypatch.setattr(
+        assemble,
+        "series_events",
+        lambda data, window: rendered.append(data.uid) or real(data, window),
+    )
+    first = client.get("/feeds/center/hdk.ics").content
+    assert len(rendered) == 2
+    rendered.clear()
+    staff = group.center.staff.create(username="staff", email="staff@example.org")
+    row = other.occurrences.filter(starts_at__gte=NOW).first()
+    services.occurrence_cancel(user=staff, occurrence=row, reason="Probe fällt aus")
+    second = client.get("/feeds/center/hdk.ics").content
+    assert rendered == [f"series-{other.pk}@127.0.0.1"]
+    assert second != first and "Probe fällt aus" in second.decode()
+    cache.clear()  # a cold render gives the same bytes as the assembled one
+    assert client.get("/feeds/center/hdk.ics").content == second
