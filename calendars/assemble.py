@@ -42,37 +42,27 @@ def _rooms_stamp(spec: selectors.FeedSpec) -> str:
     return f"{found['changed']}|{found['count']}"
 
 
-def _block_key(prefix: str, series: Series) -> str:
-    group = series.group
-    parts = (
-        prefix,
-        series.pk,
-        series.version,
-        series.sequence,
-        series.updated_at.isoformat(),
-        group.updated_at.isoformat(),
-        group.center.updated_at.isoformat(),
-        series.room.updated_at.isoformat(),
-    )
+def _block_key(prefix: str, stamps: tuple) -> str:
+    parts = (prefix, *(v.isoformat() if isinstance(v, datetime) else v for v in stamps))
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
     return f"feeds:block:{digest}"
 
 
 def render_body(spec: selectors.FeedSpec, lang: str, window: tuple[datetime, datetime]) -> bytes:
     """The whole feed: cached blocks of unchanged series, fresh ones of the others."""
-    heads = selectors.feed_series_heads(spec)
+    stamps = selectors.feed_series_stamps(spec)
     start, end = (moment.isoformat() for moment in window)
-    prefix = "|".join(
-        (str(FORMAT), spec.identity, lang, start, end, _rooms_stamp(spec), site_url())
-    )
-    keys = {item.pk: _block_key(prefix, item) for item in heads}
+    rooms = _rooms_stamp(spec)
+    prefix = "|".join((str(FORMAT), spec.identity, lang, start, end, rooms, site_url()))
+    keys = {row[0]: _block_key(prefix, row) for row in stamps}
     blocks: dict[str, tuple[str, bytes]] = cache.get_many(list(keys.values()))
-    missing = [item for item in heads if keys[item.pk] not in blocks]
+    missing = [pk for pk, key in keys.items() if key not in blocks]
     if missing:
-        blocks.update(_render_blocks(spec, lang, window, missing, keys))
+        series = selectors.feed_series_heads(spec, pks=missing)
+        blocks.update(_render_blocks(spec, lang, window, series, keys))
     zones, parts = [], []
-    for item in heads:
-        zone, block = blocks[keys[item.pk]]
+    for key in keys.values():
+        zone, block = blocks[key]
         if block:
             zones.append(zone)
             parts.append(block)

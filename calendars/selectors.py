@@ -237,13 +237,33 @@ def feed_meta(spec: FeedSpec, window: tuple[datetime, datetime]) -> FeedMeta:
     return FeedMeta(name=str(spec.name), window=window)
 
 
-def feed_series_heads(spec: FeedSpec) -> list[Series]:
-    """The feed's series (with group, center and room, no dates), in a stable order."""
+def feed_series_heads(spec: FeedSpec, pks: Iterable[int] | None = None) -> list[Series]:
+    """The feed's series (or these of them) with group, center and room, in a stable order."""
+    series = spec.series if pks is None else spec.series.filter(pk__in=list(pks))
     return list(
-        spec.series.select_related("group__center", "room__center")
+        series.select_related("group__center", "room__center")
         .prefetch_related("group__languages")
         .order_by("pk")
         .distinct()
+    )
+
+
+def feed_series_stamps(spec: FeedSpec) -> list[tuple]:
+    """What each of the feed's series' VEVENTs depend on, as one row of plain values each
+    (pk, version, SEQUENCE and the stamps of the series, its group, center and room), in
+    the feeds' order: the keys of the per-series blocks, without building a model."""
+    return list(
+        spec.series.order_by("pk")
+        .distinct()
+        .values_list(
+            "pk",
+            "version",
+            "sequence",
+            "updated_at",
+            "group__updated_at",
+            "group__center__updated_at",
+            "room__updated_at",
+        )
     )
 
 
