@@ -17,6 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from calendars.templatetags.feeds import feed_language_query
+from config.site import site_url
+
 from . import throttle
 from .forms import ProfileForm
 from .models import FeedToken, User
@@ -122,7 +125,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 def feed_rotate(request: HttpRequest) -> HttpResponse:
     """A new private feed address; the old one stops working. Shown once, never stored."""
     _row, token = feed_token_create(user=request.user, kind=FeedToken.Kind.LEADER)
-    url = request.build_absolute_uri(reverse("feeds:private", kwargs={"token": token}))
+    path = reverse("feeds:private", kwargs={"token": token})
+    url = f"{site_url(request)}{path}{feed_language_query()}"
     return _render(request, ProfileForm(instance=request.user), new_feed_url=url)
 
 

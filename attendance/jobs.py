@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.models import Occurrence
 from centers.models import Center
+from config.site import site_url
 from notifications import events
 from notifications.models import Kind
 from notifications.outbox import event_key, messages_queue
@@ -37,7 +37,7 @@ def reminder_context(*, occurrence: Occurrence, recipient: User) -> dict:
         "occurrence": occurrence,
         "series": series,
         "center": series.group.center,
-        "record_url": settings.SITE_URL + reverse("attendance:record", args=[occurrence.pk]),
+        "record_url": site_url() + reverse("attendance:record", args=[occurrence.pk]),
     }
 
 

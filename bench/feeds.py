@@ -8,7 +8,13 @@ django-scheduler Calendar/Event/Rule rows. Measures, for a group feed and the ce
 cold render, cached 200 and 304 (ours) against django-scheduler's `CalendarICalendar` view,
 which has no cache and no conditional requests, so each of its requests is a full render.
 Also counts the dates django-scheduler's feed loses: it writes one VEVENT per event and no
-RRULE, so every date after the first of a series is missing. Ends with `BENCH {json}`.
+RRULE, so every date after the first of a series is missing.
+
+Then the figures of issue 12, each the median of several samples after a warm-up: the center
+feed cold (empty cache), after one date of one series was cancelled through the booking
+engine (`one_change`: only that series is rendered again), cached 200 and 304, against the
+same bytes served as a static file by WhiteNoise through the same Django stack in the same
+run (`static`). Ends with `BENCH {json}` ("name": "feeds").
 """
 
 from __future__ import annotations
@@ -156,6 +162,7 @@ def build() -> dict:
         original_start__lt=window[1],
     )
     return {
+        "series_ids": [series.pk for series in all_series],
         "group": groups[0],
         "center": center,
         "center_cal": center_cal,
@@ -216,6 +223,66 @@ def measure(client: Client, ours: str, theirs: str, repeat: int) -> dict:
     return result
 
 
+def issue_figures(client: Client, data: dict, repeat: int = 7) -> dict:
+    """cold, one change, cached, 304 and the static file, for the center feed (milliseconds)."""
+    import tempfile
+
+    from accounts.models import User
+    from bookings import services
+    from bookings.models import Occurrence, OccurrenceState
+
+    url = f"/feeds/center/{data['center'].slug}.ics"
+
+    def cold() -> None:
+        cache.clear()
+        assert client.get(url).status_code == 200
+
+    cold_ms = timed(cold, repeat) * 1000
+    staff = User.objects.create_superuser("bench-staff", "staff@example.org", "x")
+    # One future date of a different series per sample (and one for the warm-up).
+    rows = []
+    for series_id in data["series_ids"][: repeat + 1]:
+        rows.append(
+            Occurrence.objects.filter(
+                series_id=series_id,
+                state=OccurrenceState.CONFIRMED,
+                starts_at__gte=datetime.now(UTC) + timedelta(days=7),
+            ).first()
+        )
+    samples = []
+    client.get(url)
+    for row in rows:
+        services.occurrence_cancel(user=staff, occurrence=row, reason="Bench")
+        began = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - began)
+        assert response.status_code == 200 and b"Bench" in response.content
+    one_change_ms = statistics.median(samples[1:]) * 1000
+    body = client.get(url).content
+    etag = client.get(url)["ETag"]
+    cached_ms = timed(lambda: client.get(url), repeat) * 1000
+    not_modified_ms = timed(lambda: client.get(url, headers={"if-none-match": etag}), repeat)
+    static_root = tempfile.mkdtemp(prefix="bench-feeds-")
+    Path(static_root, "center.ics").write_bytes(body)
+    with override_settings(STATIC_ROOT=static_root):
+        static_client = Client()  # WhiteNoise reads STATIC_ROOT when the stack is built
+        static = static_client.get("/static/center.ics")
+        assert static.status_code == 200
+        assert b"".join(static.streaming_content) == body
+        static_ms = timed(lambda: list(static_client.get("/static/center.ics")), repeat) * 1000
+    return {
+        "name": "feeds",
+        "cold_center_ms": round(cold_ms, 1),
+        "one_change_ms": round(one_change_ms, 1),
+        "cached_ms": round(cached_ms, 2),
+        "not_modified_ms": round(not_modified_ms * 1000, 2),
+        "static_ms": round(static_ms, 2),
+        "ratio_cached_vs_static": round(cached_ms / static_ms, 2),
+        "ratio_not_modified_vs_static": round(not_modified_ms * 1000 / static_ms, 2),
+        "center_bytes": len(body),
+    }
+
+
 def main() -> int:
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -266,9 +333,16 @@ def main() -> int:
                     f"django-scheduler shows {shown} of {real} real dates "
                     f"(loses {real - shown})"
                 )
+            figures = issue_figures(client, data)
+            print(
+                "center issue 12: cold {cold_center_ms} ms, one change {one_change_ms} ms, "
+                "cached {cached_ms} ms, 304 {not_modified_ms} ms, static file {static_ms} ms "
+                "(cached/static x{ratio_cached_vs_static})".format(**figures)
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     summary = {
+        **figures,
         "db": connection.vendor,
         "series": SERIES,
         **{

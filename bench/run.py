@@ -21,10 +21,11 @@ BENCHES = {
     "conflicts": BOTH,  # the conflict check vs. an equal-output SQL floor and naive expansion
     "stress_mixed": BOTH,  # 8 processes of mixed random operations, then an audit
     "stress_confirm": GIVEN,  # concurrent clashing confirmations (PostgreSQL only)
-    "feeds": GIVEN,  # our feeds vs. django-scheduler's iCal view
+    "feeds": GIVEN,  # our feeds vs. django-scheduler's iCal view, and issue 12's figures
+    "feeds_load": GIVEN,  # gunicorn + wrk: feed 304/200 against WhiteNoise (needs wrk)
     "pages": GIVEN,  # public pages of a center with 400 groups
 }
-SKIP = {"run", "common"}
+SKIP = {"run", "common"}  # and every _module (helpers, settings)
 
 
 def _scripts(wanted: list[str]) -> list[str]:

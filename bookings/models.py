@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .policy import HolidayPolicy
-from .recurrence import RecurrenceRule
+from .recurrence import RecurrenceRule, rule_from_json
 
 
 class Frequency(models.TextChoices):
@@ -272,6 +272,37 @@ class Occurrence(models.Model):
     @property
     def is_moved(self) -> bool:
         return self.starts_at != self.original_start or self.room_id != self.series.room_id
+
+
+class EarlierRule(models.Model):
+    """The rule a series had before it changed "from `ends_before` on".
+
+    The series keeps one row per date, but its stored rule describes only the dates from its
+    last change on; the rows before were made by the rules kept here (one per change, in
+    order). Calendar feeds show each rule as its own calendar object, so that earlier dates
+    keep their times and weekdays in every calendar app.
+    """
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="earlier_rules")
+    # The change's first date: this rule's dates are all before it (local date).
+    ends_before = models.DateField()
+    rule = models.JSONField()  # recurrence.rule_to_json
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["series", "ends_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "ends_before"], name="earlierrule_unique_change"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} before {self.ends_before}"
+
+    @property
+    def as_rule(self) -> RecurrenceRule:
+        return rule_from_json(self.rule)
 
 
 class PlanVersion(models.Model):

@@ -222,3 +222,40 @@ def single_slot(day: date, start: time, end: time, tz: tzinfo) -> Slot:
 
 def weekday_codes(days: Iterable[int]) -> list[str]:
     return [WEEKDAY_CODES[d] for d in days]
+
+
+def rule_to_json(rule: RecurrenceRule) -> dict[str, object]:
+    """The rule as JSON-safe values (dates and times as ISO strings), for stored snapshots."""
+    return {
+        "start_date": rule.start_date.isoformat(),
+        "start_time": rule.start_time.isoformat(),
+        "end_time": rule.end_time.isoformat(),
+        "frequency": rule.frequency,
+        "interval": rule.interval,
+        "weekdays": list(rule.weekdays),
+        "monthly_mode": rule.monthly_mode,
+        "monthly_position": rule.monthly_position,
+        "monthly_day": rule.monthly_day,
+        "until": rule.until.isoformat() if rule.until else None,
+        "count": rule.count,
+        "extra_dates": [day.isoformat() for day in rule.extra_dates],
+    }
+
+
+def rule_from_json(data: dict[str, object]) -> RecurrenceRule:
+    """The inverse of `rule_to_json`."""
+    until = data.get("until")
+    return RecurrenceRule(
+        start_date=date.fromisoformat(str(data["start_date"])),
+        start_time=time.fromisoformat(str(data["start_time"])),
+        end_time=time.fromisoformat(str(data["end_time"])),
+        frequency=str(data.get("frequency") or "once"),
+        interval=int(data.get("interval") or 1),  # type: ignore[call-overload]
+        weekdays=tuple(data.get("weekdays") or ()),  # type: ignore[arg-type]
+        monthly_mode=str(data.get("monthly_mode") or ""),
+        monthly_position=data.get("monthly_position"),  # type: ignore[arg-type]
+        monthly_day=data.get("monthly_day"),  # type: ignore[arg-type]
+        until=date.fromisoformat(str(until)) if until else None,
+        count=data.get("count"),  # type: ignore[arg-type]
+        extra_dates=tuple(date.fromisoformat(str(d)) for d in data.get("extra_dates") or ()),  # type: ignore[union-attr]
+    )

@@ -1,7 +1,9 @@
 """Thin views that serve .ics feeds with conditional-request headers.
 
 Rendering and caching live in `calendars.cache`; these views only pick the feed, its
-language and the headers.
+language, its encoding and the headers. A conditional request is answered from the cached
+head (ETag, Last-Modified) before any body is read; bodies go out gzipped when the client
+accepts it (compressed once, when rendered).
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from datetime import UTC
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.regex_helper import _lazy_re_compile
 from django.views.decorators.http import require_safe
 
 from accounts.tokens import feed_token_lookup
+from calendars import cache as feed_cache
 from calendars import selectors
-from calendars.cache import LANGUAGES, Rendered, etag_of, render
+from calendars.cache import LANGUAGES, Head, etag_of, gzip_etag
 from calendars.ical import FeedMeta, build_single, to_bytes
 
 # Calendar apps poll every few hours; a short max-age keeps proxies from serving old dates long.
 MAX_AGE = 900
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 
 
 def _language(request: HttpRequest) -> str:
@@ -29,28 +34,60 @@ def _language(request: HttpRequest) -> str:
     return lang if lang in LANGUAGES else "de"
 
 
-def _respond(
-    request: HttpRequest, rendered: Rendered, *, filename: str, private: bool, disposition: str
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def _headers(
+    head: Head, *, filename: str, private: bool, disposition: str, lang: str, gzipped: bool
 ) -> HttpResponse:
-    response = HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
-    response["ETag"] = rendered.etag
-    response["Last-Modified"] = http_date(rendered.last_modified)
+    """A response with every header and no body yet (a 304 needs no body)."""
+    response = HttpResponse(content_type="text/calendar; charset=utf-8")
+    # The feed's language, not the browser's (LocaleMiddleware only sets it when missing).
+    response["Content-Language"] = lang
+    response["ETag"] = gzip_etag(head.etag) if gzipped else head.etag
+    response["Last-Modified"] = http_date(head.last_modified)
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = f"{'private' if private else 'public'}, max-age={MAX_AGE}"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
     if private:
         # The token is the password: keep it out of Referer headers and search engines.
         response["Referrer-Policy"] = "no-referrer"
         response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _conditional(request: HttpRequest, response: HttpResponse, head: Head) -> HttpResponse:
+    """A 304 (or 412) when the client's copy is current, else `response` itself."""
     return get_conditional_response(
-        request, etag=rendered.etag, last_modified=rendered.last_modified, response=response
+        request, etag=response["ETag"], last_modified=head.last_modified, response=response
     )
 
 
 def _serve(request: HttpRequest, spec: selectors.FeedSpec, filename: str) -> HttpResponse:
-    rendered = render(spec, _language(request))
-    return _respond(
-        request, rendered, filename=filename, private=not spec.public, disposition="inline"
-    )
+    """The feed: a 304 from the cached head alone, else the (gzipped) body."""
+    lang = _language(request)
+    state = feed_cache.current(spec, lang)
+    options = {
+        "filename": filename,
+        "private": not spec.public,
+        "disposition": "inline",
+        "lang": lang,
+        "gzipped": _accepts_gzip(request),
+    }
+    head = feed_cache.head(state)
+    if head is not None:
+        response = _conditional(request, _headers(head, **options), head)
+        if response.status_code != 200:
+            return response
+    rendered = feed_cache.rendered(state)
+    response = _headers(rendered.head, **options)
+    answer = _conditional(request, response, rendered.head)
+    if answer is response:
+        response.content = rendered.gzipped if options["gzipped"] else rendered.body
+    return answer
 
 
 @require_safe
@@ -82,7 +119,8 @@ def occurrence_ics(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = selectors.public_occurrence(occurrence_id)
     series = occurrence.series
     host = selectors.uid_host()
-    with translation.override(_language(request)):
+    lang = _language(request)
+    with translation.override(lang):
         data = selectors.series_data(series, [selectors.date_row(occurrence)], host=host)
         row = data.rows[0]
         tz = data.tz
@@ -90,16 +128,17 @@ def occurrence_ics(request: HttpRequest, occurrence_id: int) -> HttpResponse:
         meta = FeedMeta(name=data.summary, window=(start, start))
         body = to_bytes(build_single(meta, data, row, uid=f"occurrence-{occurrence.pk}@{host}"))
     modified = max(data.updated_at, row.updated_at).astimezone(UTC)
-    rendered = Rendered(
-        body=body,
-        etag=etag_of(body),
-        last_modified=int(modified.timestamp()),
-    )
+    head = Head(etag=etag_of(body), last_modified=int(modified.timestamp()))
     day = start.astimezone(tz).date().isoformat()
-    return _respond(
-        request,
-        rendered,
+    response = _headers(
+        head,
         filename=f"{series.group.slug}-{day}.ics",
         private=False,
         disposition="attachment",
+        lang=lang,
+        gzipped=False,  # a few hundred bytes
     )
+    answer = _conditional(request, response, head)
+    if answer is response:
+        response.content = body
+    return answer

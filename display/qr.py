@@ -5,17 +5,18 @@ from __future__ import annotations
 from functools import lru_cache
 
 import segno
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from config.site import site_url
 
 
 def room_url(center_slug: str, room_id: int) -> str:
     """The absolute address of the room's public page (SITE_URL: a screen has no request
     whose host could be trusted to be the public one)."""
     path = reverse("centers:room", kwargs={"slug": center_slug, "room_id": room_id})
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"
 
 
 @lru_cache(maxsize=256)

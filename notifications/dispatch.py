@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from config.site import site_url
+
 from . import emails, events
 from .models import OutboxMessage, Status
 
@@ -178,7 +180,7 @@ def _record_failure(
 
 def message_id_header(message: OutboxMessage) -> str:
     """The same Message-ID on every attempt: a resent copy is recognisably the same e-mail."""
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    domain = site_url().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     return f"<outbox-{message.pk}-{message.event_key[:16]}@{domain}>"
 
 

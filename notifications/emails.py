@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
 from bookings.models import Occurrence, OccurrenceState, Series
+from config.site import site_url
 
 # Long series list their first dates only; the dashboard link shows the rest.
 MAX_LISTED_DATES = 12
@@ -31,7 +31,7 @@ class Rendered:
 
 def render(kind: str, context: dict[str, Any], *, language: str, tz: tzinfo | None) -> Rendered:
     """Subject, plain text and HTML of one e-mail, in `language`, times shown in `tz`."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": site_url(), **context}
     with translation.override(language), timezone.override(tz or timezone.get_default_timezone()):
         subject = render_to_string(f"notifications/email/{kind}.subject.txt", context)
         text = render_to_string(f"notifications/email/{kind}.txt", context)
@@ -90,8 +90,8 @@ def series_event_context(
         "waiting_more": max(0, len(waiting) - MAX_LISTED_DATES),
         "total_count": len(pool),
         "moved": [_moved(o, series) for o in occurrences[:MAX_LISTED_DATES]],
-        "leader_url": f"{settings.SITE_URL}/me/",
-        "staff_url": f"{settings.SITE_URL}/staff/",
+        "leader_url": f"{site_url()}/me/",
+        "staff_url": f"{site_url()}/staff/",
     }
 
 
@@ -115,7 +115,7 @@ def reminder_context(*, occurrence: Occurrence, recipient: User) -> dict[str, An
         "room_changed": occurrence.room_id != series.room_id,
         "time_changed": occurrence.starts_at != occurrence.original_start,
         "original_room": series.room,
-        "leader_url": f"{settings.SITE_URL}/me/",
+        "leader_url": f"{site_url()}/me/",
     }
 
 
@@ -133,8 +133,8 @@ def digest_context(
         "week_start": week_start,
         "open_requests": open_requests,
         "clashes": clashes,
-        "staff_url": f"{settings.SITE_URL}/staff/",
-        "admin_url": f"{settings.SITE_URL}/admin/",
+        "staff_url": f"{site_url()}/staff/",
+        "admin_url": f"{site_url()}/admin/",
     }
 
 
@@ -147,5 +147,5 @@ def message_context(*, message: Any, recipient: User) -> dict[str, Any]:
         "series": series,
         "group": series.group,
         "center": series.group.center,
-        "leader_url": f"{settings.SITE_URL}/me/",
+        "leader_url": f"{site_url()}/me/",
     }

@@ -19,6 +19,7 @@ from typing import Any
 from accounts.models import User
 from bookings.models import Occurrence, Series
 from centers.models import Center, Room
+from config.site import site_url
 
 from . import emails, selectors
 from .models import Kind, Message
@@ -228,7 +229,6 @@ def holidays_changed_payload(
 
 @builds(Kind.HOLIDAYS_CHANGED)
 def _holidays_changed_context(payload: dict[str, Any], recipient: User) -> tuple[dict, Center]:
-    from django.conf import settings
 
     series = _series(payload["series"])
     return {
@@ -239,5 +239,5 @@ def _holidays_changed_context(payload: dict[str, Any], recipient: User) -> tuple
         "skipped": _dates(series, payload["skipped"]),
         "back": _dates(series, payload["back"]),
         "not_back": _dates(series, payload["not_back"]),
-        "leader_url": f"{settings.SITE_URL}/me/series/{series.pk}/",
+        "leader_url": f"{site_url()}/me/series/{series.pk}/",
     }, series.group.center

@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q
 
 from accounts.models import User
 from bookings.models import OccurrenceState, Series
 from bookings.rule_text import rule_text
 from centers.models import Center
+from config.site import site_url
 from groups.models import Group
 from notifications import events, outbox
 from notifications.models import Kind
@@ -42,7 +42,7 @@ def _leaders(group: Group):
 
 
 def _round_url(round: Round) -> str:
-    return f"{settings.SITE_URL}/me/planning/{round.pk}/"
+    return f"{site_url()}/me/planning/{round.pk}/"
 
 
 def _line(wish: Wish, round: Round) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def _result_line(wish: Wish, round: Round, counts: dict[int, dict[str, int]]) ->
     line["outcome"] = wish.get_outcome_display()
     line["note"] = wish.outcome_note
     line["counts"] = counts.get(wish.result_id or 0, {})
-    line["url"] = f"{settings.SITE_URL}/me/series/{wish.result_id}/" if wish.result_id else ""
+    line["url"] = f"{site_url()}/me/series/{wish.result_id}/" if wish.result_id else ""
     return line
 
 
@@ -160,5 +160,5 @@ def _result_email(payload: dict[str, Any], recipient: User) -> tuple[dict, Cente
         "round": round,
         "term": round.term,
         "wishes": [_result_line(w, round, counts) for w in wishes],
-        "url": f"{settings.SITE_URL}/me/",
+        "url": f"{site_url()}/me/",
     }, round.center

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
+
+from config.site import site_url
 
 from ..models import OpenData
 from ..selectors import open_data
@@ -31,7 +32,7 @@ def api_tokens_panel(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.inclusion_tag("api/_embed_panel.html", takes_context=True)
 def embed_panel(context: dict[str, Any], center: Any) -> dict[str, Any]:
-    site = settings.SITE_URL
+    site = site_url(context.get("request"))
     row = open_data(center) or OpenData(center=center)
     slug = center.slug
     group = next(iter(center.groups.filter(is_public=True).order_by("name")[:1]), None)

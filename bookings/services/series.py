@@ -18,7 +18,7 @@ from notifications.outbox import enqueue
 from .. import recurrence
 from ..errors import Messages, StaleEdit
 from ..locking import in_transaction, lock, rooms_of_series
-from ..models import Cause, Frequency, Occurrence, OccurrenceState, Series
+from ..models import Cause, EarlierRule, Frequency, Occurrence, OccurrenceState, Series
 from ..permissions import can_book_for_group
 from ..recurrence import RecurrenceRule
 from . import blocks, plans, transitions
@@ -124,6 +124,7 @@ def _update(
             later = [d for d in recurrence.local_dates(rule, through=through) if d >= from_date]
             count = None if rule.count is None else max(rule.count - len(old_before), 1)
             rule = rule.with_changes(start_date=later[0] if later else from_date, count=count)
+    _keep_earlier_rule(series, old_rule, rule, from_date)
     new_slots = {
         s.starts_at.astimezone(tz).date(): s
         for s in _slots(rule, tz, through=through)
@@ -260,6 +261,38 @@ def _update(
             reason=reason,
         )
     return series
+
+
+def _keep_earlier_rule(
+    series: Series, old_rule: RecurrenceRule, rule: RecurrenceRule, from_date: date
+) -> None:
+    """Record the rule that made the dates before `from_date`, when the stored rule no longer
+    does (feeds show each rule as its own calendar object). Earlier records lose what now
+    belongs to the new rule: cut at `from_date`, or dropped when they start on or after it."""
+    for earlier in series.earlier_rules.filter(ends_before__gt=from_date):
+        if earlier.as_rule.start_date < from_date:
+            earlier.ends_before = from_date
+            earlier.save(update_fields=["ends_before"])
+        else:
+            earlier.delete()
+    if old_rule.start_date >= from_date:
+        return
+    old_before = [d for d in recurrence.local_dates(old_rule, through=from_date) if d < from_date]
+    if not old_before:
+        return
+    new_before = (
+        [d for d in recurrence.local_dates(rule, through=from_date) if d < from_date]
+        if rule.start_date < from_date
+        else []
+    )
+    same_times = (rule.start_time, rule.end_time) == (old_rule.start_time, old_rule.end_time)
+    if new_before == old_before and same_times:
+        return  # the new rule still says the same about the earlier dates
+    EarlierRule.objects.get_or_create(
+        series=series,
+        ends_before=from_date,
+        defaults={"rule": recurrence.rule_to_json(old_rule)},
+    )
 
 
 def _closure(pk: int) -> Closure | None:

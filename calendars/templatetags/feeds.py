@@ -1,5 +1,8 @@
 """Template helpers for calendar subscriptions: feed addresses, webcal:// and Google links.
 
+Addresses come from SITE_URL when set, else from the request (config.site); on a page in
+another language than German they ask for the feed in that language (?lang=en).
+
 {% load feeds %}
 {% group_feed_url group as feed_url %}
 {% include "calendars/_subscribe.html" with feed_url=feed_url label=group.name %}
@@ -11,37 +14,49 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+
+from calendars.cache import LANGUAGES
+from config.site import site_url
+
+FEED_DEFAULT = "de"
 
 register = template.Library()
 
 GOOGLE_ADD_BY_URL = "https://calendar.google.com/calendar/render?cid="
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+def feed_language_query() -> str:
+    """ "?lang=en" on an English page: feeds are German unless asked (calendars.views)."""
+    language = (translation.get_language() or FEED_DEFAULT)[:2]
+    return f"?lang={language}" if language != FEED_DEFAULT and language in LANGUAGES else ""
 
 
-@register.simple_tag
-def group_feed_url(group: object) -> str:
-    return _absolute(reverse("feeds:group", kwargs={"slug": group.slug}))
+def _absolute(context: template.Context, path: str) -> str:
+    return f"{site_url(context.get('request'))}{path}{feed_language_query()}"
 
 
-@register.simple_tag
-def room_feed_url(room: object) -> str:
-    return _absolute(reverse("feeds:room", kwargs={"room_id": room.pk}))
+@register.simple_tag(takes_context=True)
+def group_feed_url(context: template.Context, group: object) -> str:
+    return _absolute(context, reverse("feeds:group", kwargs={"slug": group.slug}))
 
 
-@register.simple_tag
-def center_feed_url(center: object) -> str:
-    return _absolute(reverse("feeds:center", kwargs={"slug": center.slug}))
+@register.simple_tag(takes_context=True)
+def room_feed_url(context: template.Context, room: object) -> str:
+    return _absolute(context, reverse("feeds:room", kwargs={"room_id": room.pk}))
+
+
+@register.simple_tag(takes_context=True)
+def center_feed_url(context: template.Context, center: object) -> str:
+    return _absolute(context, reverse("feeds:center", kwargs={"slug": center.slug}))
 
 
 @register.simple_tag
 def occurrence_ics_url(occurrence: object) -> str:
     """Download address of one date (.ics with a single event); relative, for links on pages."""
-    return reverse("feeds:occurrence", kwargs={"occurrence_id": occurrence.pk})
+    path = reverse("feeds:occurrence", kwargs={"occurrence_id": occurrence.pk})
+    return f"{path}{feed_language_query()}"
 
 
 @register.filter

@@ -16,7 +16,8 @@ env = environ.Env(
     REDIS_URL=(str, ""),
     EMAIL_URL=(str, "consolemail://"),
     DEFAULT_FROM_EMAIL=(str, "Treffpunkt <treffpunkt@localhost>"),
-    SITE_URL=(str, "http://127.0.0.1:8000"),
+    # Empty: links take the request's address (config.site); set it for e-mails and feeds.
+    SITE_URL=(str, ""),
     BOOKING_HORIZON_MONTHS=(int, 12),
     BOOKING_LOCK_TIMEOUT_MS=(int, 5000),
     API_RATE_IP=(str, "300/min"),
@@ -117,6 +118,11 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Persistent connections: a feed's 304 costs less than opening a connection (issue 12);
+    # health checks replace a connection the server dropped instead of failing the request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------------
@@ -135,7 +141,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a big center's feed blocks (one per series and language; Django's default 300
+    # would evict them all the time).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
     # No broker configured: run tasks inline so the embedded set-up needs nothing else.
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True

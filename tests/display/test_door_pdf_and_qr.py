@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import segno
-from django.conf import settings
 
+from config.site import site_url
 from display import qr
 from tests.display.conftest import cancel
 
@@ -32,7 +32,7 @@ def decode(image: Path) -> list[str]:
 
 def test_room_url_is_the_public_room_page(house):
     url = qr.room_url("brunnenplatz", house.kitchen.pk)
-    assert url == f"{settings.SITE_URL}/centers/brunnenplatz/rooms/{house.kitchen.pk}/"
+    assert url == f"{site_url()}/centers/brunnenplatz/rooms/{house.kitchen.pk}/"
 
 
 @needs_tools

@@ -70,7 +70,8 @@ def test_group_page_shows_the_facts_and_the_next_ten_dates(client, breakfast):
 
 def test_a_date_can_be_downloaded_alone(client, breakfast):
     body = get(client, "fruehstueck").content.decode()
-    assert f'href="/feeds/occurrence/{breakfast["dates"][2].pk}.ics"' in body
+    # The page is English: so is the date it offers (issue 12, item 5).
+    assert f'href="/feeds/occurrence/{breakfast["dates"][2].pk}.ics?lang=en"' in body
 
 
 def test_internal_groups_do_not_exist_publicly(client, make_group):
