@@ -17,9 +17,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, QuerySet
+from django.http import HttpRequest
 from django.utils.dates import WEEKDAYS_ABBR as WEEKDAY_ABBR
 from django.utils.formats import date_format
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
