@@ -20,10 +20,20 @@ from accounts.models import User
 from bookings.policy import HolidayPolicy, holiday_policy_for_kind
 from bookings.recurrence import MAX_DATES, RecurrenceRule, localize, validate
 from centers.models import Equipment, Room, Term, Weekday
-from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
+from config.forms import (
+    BoundedDateField,
+    DateInput,
+    SeenField,
+    TimeInput,
+    UncutCharField,
+    VersionField,
+)
 from groups.models import Group
 
 from . import occupancy
+
+# The note to staff: room for directions, short enough to read at the front desk.
+NOTE_MAX = 2000
 
 ALTERNATIVE_PREFIX = "alt-"
 KEEP_AS_REQUESTED = ""
@@ -195,11 +205,18 @@ class BookingRequestForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
+    note = UncutCharField(
         label=_("Note to staff"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Up to 2000 characters."),
+        error_messages={
+            "max_length": _(
+                "The note can be at most %(limit_value)d characters long; it has "
+                "%(show_value)d. Please shorten it."
+            )
+        },
     )
 
     def __init__(
