@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings import conflicts
@@ -16,10 +18,10 @@ from bookings.alternatives import alternatives_for_report
 from bookings.conflicts import ConflictReport, DateReport
 from bookings.models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from bookings.policy import HolidayPolicy, Verdict
-from bookings.recurrence import RecurrenceRule, expand
+from bookings.recurrence import RecurrenceRule, expand, localize
 from bookings.rule_text import rule_text
 from bookings.services.requests import horizon_for
-from centers.models import Center, Equipment, Room
+from centers.models import Center, Closure, Equipment, OpeningHours, Room
 from centers.permissions import managed_centers
 from groups.models import Group
 from notifications.models import Message
@@ -406,7 +408,48 @@ def room_occupancy(room: Room, *, view: str, day: date) -> occupancy.Calendar:
         )
         for o in occurrences
     ]
-    return occupancy.calendar(entries, view=view, day=day, today=timezone.localdate(timezone=tz))
+    return occupancy.calendar(
+        entries,
+        view=view,
+        day=day,
+        today=timezone.localdate(timezone=tz),
+        closed=closed_days(room, first, last),
+    )
+
+
+def closed_days(room: Room, first: date, last: date) -> dict[date, str]:
+    """Days from `first` to `last` the room cannot be booked at all, with the reason: weekdays
+    without opening hours, and closures of the center or the room that cover the whole day."""
+    center = room.center
+    tz = center.tz
+    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, opens, closes in OpeningHours.objects.filter(center=center).values_list(
+        "weekday", "opens", "closes"
+    ):
+        hours[weekday].append((opens, closes))
+    units = [room.pk] + ([room.parent_id] if room.parent_id else [])
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    closures = list(
+        Closure.objects.filter(center=center, starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(room__isnull=True) | Q(room__in=units))
+        .only("starts_at", "ends_at", "reason")
+    )
+    closed: dict[date, str] = {}
+    day = first
+    while day <= last:
+        if hours and day.weekday() not in hours:
+            closed[day] = _("closed all day")
+        else:
+            spans = hours.get(day.weekday()) or [(time.min, time.max)]
+            opens = localize(datetime.combine(day, min(s for s, _e in spans)), tz)
+            closes = localize(datetime.combine(day, max(e for _s, e in spans)), tz)
+            for closure in closures:
+                if closure.starts_at <= opens and closure.ends_at >= closes:
+                    closed[day] = _("closed: %(reason)s") % {"reason": closure.reason}
+                    break
+        day += timedelta(days=1)
+    return closed
 
 
 def rooms_for_occupancy(user: User) -> QuerySet[Room]:

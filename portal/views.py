@@ -25,6 +25,7 @@ from bookings.models import Occurrence, Series
 from bookings.permissions import access_occurrence, access_series, bookable_groups
 from bookings.recurrence import InvalidRule
 from bookings.selectors import changes_since
+from console.board import week_day_to_show
 
 from . import occupancy
 from . import selectors as leader_selectors
@@ -92,7 +93,7 @@ def _request_form(request: HttpRequest, *, submitting: bool) -> BookingRequestFo
     initial: dict[str, Any] = {}
     if "from_series" in request.GET:
         initial = initial_from_series(access_series(request.user, request.GET["from_series"]))
-    for name in ("group", "room", "start_date"):
+    for name in ("group", "room", "start_date", "start_time", "end_time"):
         if request.GET.get(name):
             initial[name] = request.GET[name]
     return BookingRequestForm(user=request.user, groups=groups, initial=initial)
@@ -476,7 +477,9 @@ def room_occupancy(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()  # a wrong value is reported; the page falls back to this week
     period = getattr(form, "cleaned_data", {})
     view = occupancy.parse_view(period.get("view"))
-    day = period.get("date") or timezone.localdate()
+    day = period.get("date") or (
+        week_day_to_show(timezone.localdate()) if view == occupancy.WEEK else timezone.localdate()
+    )
     return render(
         request,
         "portal/occupancy.html",
