@@ -2,10 +2,12 @@
 the message is where the page opens, not above an anchor further down."""
 
 import re
+from datetime import datetime
 
 from django.urls import reverse
 
 from bookings import services
+from centers.models import Closure
 
 from .conftest import TUESDAYS  # noqa: F401 — the dates the world uses
 
@@ -61,3 +63,25 @@ def test_after_a_decision_the_page_opens_at_the_message(staff_client, world):
     page = staff_client.get(response.url).content.decode()
     assert 'class="messages"' in page
     assert "Confirmed" in page
+
+
+def test_a_waiting_date_on_a_closed_day_is_closed_not_a_clash(staff_client, world):
+    tz = world.center.tz
+    Closure.objects.create(
+        center=world.center,
+        starts_at=datetime(2030, 2, 19, tzinfo=tz),
+        ends_at=datetime(2030, 2, 20, tzinfo=tz),
+        reason="Betriebsausflug",
+    )
+    staff_client.cookies["django_language"] = "en"
+
+    body = staff_client.get(
+        reverse("staff:request", kwargs={"slug": world.center.slug, "pk": world.request.pk})
+    ).content.decode()
+
+    third = world.dates(world.request)[2]
+    row = body.split(f'id="date-{third.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "Betriebsausflug" in row
+    assert "tag-closure" in row and "tag-clash" not in row
+    assert "2 clashes" in body  # the two bookings, not the closure
+    assert "1 date on a closed day" in body
