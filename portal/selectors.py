@@ -19,7 +19,7 @@ from bookings.conflicts import ConflictReport, DateReport
 from bookings.models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from bookings.policy import HolidayPolicy, Verdict
 from bookings.recurrence import RecurrenceRule, expand, localize
-from bookings.rule_text import rule_text
+from bookings.rule_text import long_date, rule_text, time_range
 from bookings.services.requests import horizon_for
 from centers.models import Center, Closure, Equipment, OpeningHours, Room
 from centers.permissions import managed_centers
@@ -117,6 +117,32 @@ class SeriesPage:
     is_repeating: bool
     next_active: Occurrence | None
     rooms: list[Room] = field(default_factory=list)  # where a date may be moved to
+    # After a change "from a date on": what the dates before it keep ("until 12 February 2030:
+    # 18:00–20:00"); the rule text then starts with "from …".
+    earlier_text: str = ""
+
+
+def _earlier_text(series: Series, rule: RecurrenceRule, dates: list[Occurrence]) -> str:
+    """The times of the dates the stored rule no longer describes (those before its start)."""
+    tz = series.group.center.tz
+    earlier = [
+        d
+        for d in dates
+        if d.original_start.astimezone(tz).date() < rule.start_date
+        and d.state in (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
+    ]
+    if not earlier:
+        return ""
+    times = dict.fromkeys(
+        time_range(d.original_start.astimezone(tz).time(), _original_end(d).astimezone(tz).time())
+        for d in earlier
+    )
+    last = max(d.original_start.astimezone(tz).date() for d in earlier)
+    return _("until %(date)s: %(times)s") % {"date": long_date(last), "times": ", ".join(times)}
+
+
+def _original_end(occurrence: Occurrence) -> datetime:
+    return occurrence.original_start + (occurrence.ends_at - occurrence.starts_at)
 
 
 def series_page(series: Series) -> SeriesPage:
@@ -136,10 +162,15 @@ def series_page(series: Series) -> SeriesPage:
             and date_row.state == OccurrenceState.CANCELLED
             and date_row.cause == Cause.GROUP
         )
+    text = rule_text(rule, room=series.room.name, today=today)
+    earlier = _earlier_text(series, rule, dates)
+    if earlier:
+        text = _("from %(date)s: %(rule)s") % {"date": long_date(rule.start_date), "rule": text}
     return SeriesPage(
         series=series,
         rule=rule,
-        rule_text=rule_text(rule, room=series.room.name, today=today),
+        rule_text=text,
+        earlier_text=earlier,
         dates=dates,
         can_withdraw=series.status == SeriesStatus.PENDING,
         is_repeating=series.frequency != "once",
