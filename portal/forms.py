@@ -251,6 +251,11 @@ class BookingRequestForm(forms.Form):
             if name.startswith(ALTERNATIVE_PREFIX) and value != KEEP_AS_REQUESTED
         }
 
+    def use_room(self) -> int | None:
+        """The room picked for every clashing date at once (a button of the preview)."""
+        raw = self.data.get("use_room", "") if self.is_bound else ""
+        return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
     def _clean_alternatives(self, group: Group) -> dict[datetime, tuple[Room, datetime, datetime]]:
         rooms = {room.pk: room for room in Room.objects.filter(center=group.center, bookable=True)}
         picked: dict[datetime, tuple[Room, datetime, datetime]] = {}

@@ -256,6 +256,18 @@ class Preview:
         return self._with(Verdict.FINE)
 
     @property
+    def bulk_rooms(self) -> list[tuple[Room, int]]:
+        """Rooms offered at the same time for two or more clashing dates, with how many: one
+        choice for all of them ("use this room for all clashing dates")."""
+        counts: dict[int, int] = defaultdict(int)
+        rooms: dict[int, Room] = {}
+        for item in self.clashing:
+            for room_id in {a.room.pk for a in item.alternatives if a.kind == "room"}:
+                counts[room_id] += 1
+                rooms[room_id] = next(a.room for a in item.alternatives if a.room.pk == room_id)
+        return [(rooms[pk], n) for pk, n in counts.items() if n >= 2]
+
+    @property
     def free_count(self) -> int:
         """Dates whose room is free: confirmed at once, or waiting for staff."""
         return len(self.confirmed_at_once) + len(self.for_staff)
@@ -293,6 +305,7 @@ def _alternatives(
     equipment: Sequence[Equipment],
     picked: dict[str, str],
     policy: HolidayPolicy | None = None,
+    use_room: int | None = None,
 ) -> dict[datetime, list[AlternativeChoice]]:
     if not report.clashing:
         return {}
@@ -307,6 +320,15 @@ def _alternatives(
     choices: dict[datetime, list[AlternativeChoice]] = {}
     for original, alternatives in found.items():
         key = slot_key(original)
+        if use_room is not None and key not in picked:
+            # "Use this room for all clashing dates": the same time in that room, where offered.
+            for alt in alternatives:
+                if alt.kind == "room" and alt.room.pk == use_room:
+                    picked = {
+                        **picked,
+                        key: alternative_value(alt.room.pk, alt.starts_at, alt.ends_at),
+                    }
+                    break
         choices[original] = [
             AlternativeChoice(
                 value=(value := alternative_value(alt.room.pk, alt.starts_at, alt.ends_at)),
@@ -332,6 +354,7 @@ def request_preview(
     equipment: Iterable[Equipment] = (),
     picked: dict[str, str] | None = None,
     policy: HolidayPolicy | None = None,
+    use_room: int | None = None,
 ) -> Preview:
     """Every date of the rule with what stands in its way, and alternatives for clashes.
 
@@ -344,7 +367,9 @@ def request_preview(
     if room is None:
         return _any_room_preview(group, rule, expected_participants, equipment, policy)
     report = _report(room, rule, expected_participants, equipment, policy)
-    alternatives = _alternatives(room, report, expected_participants, equipment, picked, policy)
+    alternatives = _alternatives(
+        room, report, expected_participants, equipment, picked, policy, use_room=use_room
+    )
     dates = [
         PreviewDate(
             key=slot_key(d.slot.original_start),

@@ -47,3 +47,12 @@ def test_a_too_long_note_is_a_translated_error_and_the_text_is_kept(
     assert message in body
     assert note in body  # the textarea shows all of it again
     assert not Series.objects.exists()
+
+
+def test_the_error_summary_links_to_the_field(leader_client, place):
+    leader_client.cookies["django_language"] = "en"
+
+    response = leader_client.post(reverse("leader:request"), request_data(place, note="x" * 2001))
+
+    summary = response.content.decode().split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert re.search(r'<a href="#id_note">Note to staff: The note can be at most 2000', summary)
