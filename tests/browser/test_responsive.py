@@ -38,12 +38,21 @@ def _pages(world) -> dict[str, tuple[str | None, str]]:  # noqa: F811
         "leader-dashboard": ("lale", "/me/"),
         "leader-series": ("lale", f"/me/series/{world.request.pk}/"),
         "leader-request": ("lale", "/me/request/"),
+        "leader-rooms": ("lale", "/me/rooms/"),
+        "leader-room-week": ("lale", f"/me/rooms/{world.kitchen.pk}/?date=2030-02-05"),
+        "leader-profile": ("lale", "/profile/"),
         "staff-queue": ("anna", f"/staff/{slug}/requests/"),
         "staff-board": ("anna", f"/staff/{slug}/board/?date=2030-02-05"),
         "staff-week": ("anna", f"/staff/{slug}/week/?date=2030-02-05"),
+        "staff-overview": ("anna", f"/staff/{slug}/"),
+        "staff-request": ("anna", f"/staff/{slug}/requests/{world.request.pk}/"),
+        "staff-board-week": ("anna", f"/staff/{slug}/board/?date=2030-02-05&view=week"),
+        "staff-closures": ("anna", f"/staff/{slug}/closures/"),
+        "staff-reports": ("anna", f"/staff/{slug}/reports/"),
         "public-centers": (None, "/"),
         "public-center": (None, f"/centers/{slug}/"),
         "public-group": (None, f"/groups/{world.breakfast.slug}/"),
+        "public-program": (None, f"/centers/{slug}/program/"),
     }
 
 
