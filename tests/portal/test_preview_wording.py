@@ -97,3 +97,11 @@ def test_the_hint_says_what_is_wrong_with_each_field(client, place):
     assert link.group(1).startswith("Last date: ")
     assert len(link.group(1)) > len("Last date: ")  # the field's own error, not just its name
     assert not re.search(r",\s*</p>", summary)
+
+
+def test_holidays_are_not_counted_as_closed(client, place):
+    body = _preview(client, place, start_date="2029-12-18", count="3", ends="count")
+
+    status = body.split("</span>", 1)[0]
+    assert "2 skipped (holidays)" in status
+    assert "closed" not in status
