@@ -11,7 +11,9 @@ from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group as AuthGroup
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,12 @@ from django.utils.translation import ngettext
 from centers.admin import CenterScopedMixin, scoped_users, sees_everything
 from groups.models import GroupLeader
 
-from .models import FeedToken, User
+from .models import FeedToken, PermissionGroup, User
+
+# Django's permission groups move beside the accounts under a name of their own: the admin
+# already has "Gruppen", the groups that book rooms.
+admin.site.unregister(AuthGroup)
+admin.site.register(PermissionGroup, GroupAdmin)
 
 
 class LeadershipInline(CenterScopedMixin, admin.TabularInline):

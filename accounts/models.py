@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import Group as AuthGroup
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +72,13 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()}"
+
+
+class PermissionGroup(AuthGroup):
+    """Django's permission groups under their own name: in the admin, "Gruppen" is already
+    taken by the groups that book rooms."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("permission group")
+        verbose_name_plural = _("permission groups")

@@ -22,6 +22,7 @@ from config.site import site_url
 
 from . import throttle
 from .forms import ProfileForm
+from .landing import landing_url
 from .models import FeedToken, User
 from .tasks import password_reset_mail_later
 from .tokens import feed_token_create, feed_token_revoke
@@ -49,6 +50,13 @@ def login_locked_out(
     username = (credentials or {}).get("username") or request.POST.get("username")
     wait = throttle.login_wait(request, username)
     return _throttled(request, seconds=wait.total_seconds(), kind="login")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; without a safe `next=` the person lands on their own pages."""
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -10,13 +10,16 @@ a series (`series_delete`).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
+from django.utils.dates import WEEKDAYS_ABBR as WEEKDAY_ABBR
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,6 +28,12 @@ from centers.admin import CenterScopedMixin, related_only, sees_everything
 from . import services
 from .errors import BookingConflict
 from .models import Occurrence, OccurrenceState, Series
+from .rule_text import time_range
+
+# django-scheduler's tables are a mirror the engine writes (bookings.scheduler), not something
+# to edit by hand: its own untranslated "Schedules" section leaves the admin.
+for _model in [m for m in admin.site._registry if m._meta.app_label == "schedule"]:
+    admin.site.unregister(_model)
 
 
 class OccurrenceInline(CenterScopedMixin, admin.TabularInline):
@@ -49,20 +58,21 @@ class SeriesAdmin(CenterScopedMixin, SimpleHistoryAdmin):
         "__str__",
         "group",
         "room",
+        "when",
+        "first_date",
+        "last_date",
         "status",
-        "frequency",
-        "start_date",
-        "start_time",
-        "end_time",
-        "materialised_until",
     )
     list_filter = (
         "status",
         "frequency",
+        "meets_on_public_holidays",
+        "pauses_in_school_holidays",
         related_only("group__center"),
         related_only("room"),
+        related_only("group"),
     )
-    list_select_related = ("group", "room")
+    list_select_related = ("group", "room__center")
     search_fields = ("title", "group__name", "room__name", "note", "decision_note")
     date_hierarchy = "start_date"
     inlines = (OccurrenceInline,)
@@ -108,6 +118,36 @@ class SeriesAdmin(CenterScopedMixin, SimpleHistoryAdmin):
     )
 
     readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Series]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                first_start=Min("occurrences__starts_at"), last_start=Max("occurrences__starts_at")
+            )
+        )
+
+    @admin.display(description=_("When"))
+    def when(self, obj: Series) -> str:
+        days = ", ".join(str(WEEKDAY_ABBR[d]) for d in sorted(obj.weekdays or ()))
+        if not days:
+            days = date_format(obj.start_date, "D")
+        return f"{days} {time_range(obj.start_time, obj.end_time)}"
+
+    @admin.display(description=_("First date"), ordering="first_start")
+    def first_date(self, obj: Series) -> str:
+        return self._day(obj, obj.first_start)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("Last date"), ordering="last_start")
+    def last_date(self, obj: Series) -> str:
+        return self._day(obj, obj.last_start)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _day(obj: Series, moment: datetime | None) -> str:
+        if moment is None:
+            return "–"
+        return date_format(moment.astimezone(obj.room.center.tz), "SHORT_DATE_FORMAT")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

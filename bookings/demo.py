@@ -25,7 +25,10 @@ from .recurrence import RecurrenceRule
 MONTHS_AHEAD = 4
 # How many pending requests that clash with a confirmed meeting the demo leaves for staff.
 CLASHES = 4
-DEMO_CLASH_NOTE = "Demo: overlaps with a regular meeting, for staff to resolve."
+# A leader's own words, in the language of the (German) demo centers: notes are not translated.
+DEMO_CLASH_NOTE = "Demo: überschneidet sich mit einem regelmäßigen Treffen – bitte im Team klären."
+# The note of demo data loaded before; a second run must still find that request.
+_OLD_DEMO_CLASH_NOTE = "Demo: overlaps with a regular meeting, for staff to resolve."
 
 
 def _meeting_rule(meeting: demo.Meeting, *, first: date, until: date) -> RecurrenceRule:
@@ -97,7 +100,9 @@ def _clashing_requests(
         )
         if (
             rival is None
-            or Series.objects.filter(group=rival, note=DEMO_CLASH_NOTE, room=room).exists()
+            or Series.objects.filter(
+                group=rival, note__in=(DEMO_CLASH_NOTE, _OLD_DEMO_CLASH_NOTE), room=room
+            ).exists()
         ):
             continue
         leader = users.get(f"leader-{rival.slug}") or rival.leaders.first()

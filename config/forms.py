@@ -104,3 +104,13 @@ class SeenField(forms.DateTimeField):
             return super().to_python(value)
         except forms.ValidationError:
             return None  # only used to explain; a garbled value explains less, nothing more
+
+
+class UncutCharField(forms.CharField):
+    """Text with a limit the server checks and explains, instead of the browser's maxlength,
+    which cuts pasted text at the limit without a word."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib.admin import helpers
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.http import (
@@ -26,6 +27,21 @@ def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) <= INT_MAX
 
 
+FORM_PAGE = re.compile(r"/(?P<app>\w+)/(?P<model>\w+)/(?:add|[^/]+/change)/$")
+
+
+def _related_fields_of_form_page(path: str) -> set[str]:
+    """Names of the relation fields of the model an admin add or change page edits."""
+    match = FORM_PAGE.search(path)
+    if match is None:
+        return set()
+    try:
+        model = apps.get_model(match["app"], match["model"])
+    except LookupError:
+        return set()
+    return {f.name for f in model._meta.get_fields() if f.is_relation and f.concrete}
+
+
 class AdminParameterGuard:
     """Refuse two admin parameters that Django 5.2 passes to the database unchecked (a 500):
 
@@ -38,7 +54,10 @@ class AdminParameterGuard:
     - a list filter's date (`…__gte=0001-01-01`) is made time-zone aware: OverflowError for
       the first and last days of the calendar. Dates outside config.forms' range are refused;
     - a NUL byte in the address (an object id) or a parameter (the search) reaches PostgreSQL,
-      which cannot store it in text: DataError. Nobody types one.
+      which cannot store it in text: DataError. Nobody types one;
+    - an add or change form, prefilled from the address (`…/add/?organisation=1e309`) or sent
+      back with errors, looks up the objects of a foreign key or many-to-many field with
+      whatever is given: only ids (or nothing) pass.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -72,6 +91,12 @@ class AdminParameterGuard:
             selected = values.getlist(helpers.ACTION_CHECKBOX_NAME)
             if not all(_is_id(value) for value in selected):
                 return self._refuse(_("The selection contains something that is not an id."))
+        related = _related_fields_of_form_page(request.path)
+        for values in sources:
+            for name in related & set(values):
+                given = [v for value in values.getlist(name) for v in value.split(",") if v]
+                if not all(_is_id(v) for v in given):
+                    return self._refuse(_("%(name)s must be an id.") % {"name": name})
         return self.get_response(request)
 
     def _refuse(self, message: str) -> HttpResponse:

@@ -26,7 +26,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    # Before Django's auth URLs: the same address, braked (see accounts.throttle).
+    # Before Django's auth URLs: the same addresses, landing on one's own pages after login,
+    # resets braked (see accounts.throttle).
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
         account_views.PasswordResetView.as_view(),

@@ -8,7 +8,7 @@ the center's wall-clock time, so a booking at 18:00 Berlin sits in the 18:00 col
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -109,10 +109,11 @@ class WeekCell:
     items: list[Entry] = field(default_factory=list)  # bookings, by start
     closures: list[Entry] = field(default_factory=list)
     holiday: str = ""
+    closed_all_day: bool = False  # the center has no opening hours on this weekday
 
     @property
     def is_closed(self) -> bool:
-        return bool(self.closures) or bool(self.holiday)
+        return bool(self.closures) or bool(self.holiday) or self.closed_all_day
 
 
 @dataclass
@@ -256,8 +257,10 @@ def week_grid(
     rooms: Sequence[Any],
     entries: Iterable[Entry],
     holidays: dict[date, str] | None = None,
+    closed_weekdays: Collection[int] = (),
 ) -> WeekGrid:
-    """Rooms × days; each cell lists that day's bookings by start and the closures hitting it."""
+    """Rooms × days; each cell lists that day's bookings by start and the closures hitting it;
+    days of `closed_weekdays` (0 = Monday) are closed all day."""
     entries = sorted(entries, key=lambda e: (e.starts_at, e.label))
     holidays = holidays or {}
     bounds = {day: _day_bounds(day, tz) for day in days}
@@ -266,7 +269,11 @@ def week_grid(
         cells = []
         for day in days:
             day_start, day_end = bounds[day]
-            cell = WeekCell(day=day, holiday=holidays.get(day, ""))
+            cell = WeekCell(
+                day=day,
+                holiday=holidays.get(day, ""),
+                closed_all_day=day.weekday() in closed_weekdays,
+            )
             for entry in entries:
                 if not entry.applies_to(room.id):
                     continue
@@ -280,6 +287,11 @@ def week_grid(
     return WeekGrid(
         days=list(days), rows=rows, holidays={d: holidays[d] for d in days if d in holidays}
     )
+
+
+def week_day_to_show(today: date) -> date:
+    """The day whose week a week view opens on: on a Sunday the week is over, so the next."""
+    return today + timedelta(days=1) if today.weekday() == 6 else today
 
 
 def week_of(day: date) -> list[date]:

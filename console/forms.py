@@ -12,6 +12,7 @@ from bookings.models import Occurrence, OccurrenceState, Series
 from bookings.recurrence import localize
 from centers.models import Center, Equipment, Room
 from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
+from console.board import week_day_to_show
 
 BOARD_VIEW_CHOICES = [("day", _("Day")), ("week", _("Week"))]
 
@@ -45,9 +46,11 @@ class BoardFilterForm(forms.Form):
     def filters(self) -> dict[str, object]:
         """Keyword arguments for staff_selectors.board(); defaults where the input is bad."""
         data = self.cleaned_data if self.is_valid() else {}
+        view = data.get("view") or "day"
+        today = _today(self.center)
         return {
-            "day": data.get("date") or _today(self.center),
-            "view": data.get("view") or "day",
+            "day": data.get("date") or (week_day_to_show(today) if view == "week" else today),
+            "view": view,
             "equipment": list(data.get("equipment") or []),
             "min_capacity": data.get("min_capacity"),
         }
@@ -63,7 +66,7 @@ class WeekForm(forms.Form):
     def day(self) -> date:
         if self.is_valid() and self.cleaned_data.get("date"):
             return self.cleaned_data["date"]
-        return _today(self.center)
+        return week_day_to_show(_today(self.center))
 
 
 class ConfirmForm(forms.Form):

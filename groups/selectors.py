@@ -141,10 +141,14 @@ class GroupPage:
     partners: list
     regular: list[str]
     dates: list[Occurrence]
+    dates_page: Page | None = None
 
 
-def group_page(*, slug: str, now: datetime, today: object) -> GroupPage:
-    """A public group with its next dates; internal groups do not exist here (404)."""
+def group_page(
+    *, slug: str, now: datetime, today: object, page_number: str | int | None = None
+) -> GroupPage:
+    """A public group with one page of its upcoming dates (all of them, page by page);
+    internal groups do not exist here (404)."""
     try:
         group = (
             public_groups()
@@ -158,16 +162,19 @@ def group_page(*, slug: str, now: datetime, today: object) -> GroupPage:
         )
     except Group.DoesNotExist as missing:
         raise Http404 from missing
-    dates = list(
+    upcoming = (
         public_occurrences()
         .filter(series__group=group, ends_at__gt=now)
         .select_related("room", "series__room")
-        .order_by("starts_at", "pk")[:GROUP_PAGE_DATES]
+        .order_by("starts_at", "pk")
     )
+    dates_page = Paginator(upcoming, GROUP_PAGE_DATES).get_page(page_number)
+    dates = list(dates_page.object_list)
     return GroupPage(
         group=group,
         languages=list(group.languages.all()),
         partners=list(group.partners.all()),
         regular=regular_times(group.current_series, today=today),
         dates=dates,
+        dates_page=dates_page,
     )

@@ -11,7 +11,9 @@ from . import selectors
 
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
-    page = selectors.group_page(slug=slug, now=now, today=timezone.localdate(now))
+    page = selectors.group_page(
+        slug=slug, now=now, today=timezone.localdate(now), page_number=request.GET.get("page")
+    )
     group = page.group
     group_url = request.build_absolute_uri(group.get_absolute_url())
     events = group_events(

@@ -35,6 +35,8 @@ class Day:
     entries: list[Entry] = field(default_factory=list)
     in_range: bool = True  # False for the neighbouring months' days in a month view
     is_today: bool = False
+    closed: str = ""  # why the room cannot be booked all day ("" when open)
+    is_past: bool = False
 
 
 @dataclass
@@ -92,8 +94,17 @@ def _shift(view: str, day: date, step: int) -> date:
     return week_start(day) + timedelta(days=7 * step)
 
 
-def calendar(entries: list[Entry], *, view: str, day: date, today: date) -> Calendar:
-    """The days of the week or month around `day`, each with its entries in start order."""
+def calendar(
+    entries: list[Entry],
+    *,
+    view: str,
+    day: date,
+    today: date,
+    closed: dict[date, str] | None = None,
+) -> Calendar:
+    """The days of the week or month around `day`, each with its entries in start order and,
+    from `closed`, why it cannot be booked at all."""
+    closed = closed or {}
     first, last = bounds(view, day)
     by_day: dict[date, list[Entry]] = {}
     for entry in sorted(entries, key=lambda e: (e.starts_at, e.room, e.title)):
@@ -107,6 +118,8 @@ def calendar(entries: list[Entry], *, view: str, day: date, today: date) -> Cale
                 entries=by_day.get(current, []),
                 in_range=view == WEEK or current.month == day.month,
                 is_today=current == today,
+                closed=closed.get(current, ""),
+                is_past=current < today,
             )
         )
         current += timedelta(days=1)

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings import conflicts
 from bookings.alternatives import alternatives_for_report
-from bookings.conflicts import ConflictReport, DateReport
+from bookings.conflicts import ConflictReport, DateReport, IssueKind
 from bookings.models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from bookings.policy import HolidayPolicy, Verdict
 from bookings.recurrence import RecurrenceRule, expand
-from bookings.rule_text import rule_text
+from bookings.rule_text import long_date, rule_text, time_range
 from bookings.services.requests import horizon_for
 from centers.models import Center, Equipment, Room
-from centers.permissions import managed_centers
 from groups.models import Group
 from notifications.models import Message
 
-from . import occupancy
 from .forms import alternative_value, slot_key
+
+# The room reads live in their own module; the views find them here with the rest.
+from .room_selectors import (  # noqa: F401
+    access_room,
+    closed_days,
+    room_occupancy,
+    rooms_for_occupancy,
+    visible_rooms,
+)
 
 UPCOMING_PER_GROUP = 8
 RECENT_REQUESTS = 20
@@ -115,6 +123,32 @@ class SeriesPage:
     is_repeating: bool
     next_active: Occurrence | None
     rooms: list[Room] = field(default_factory=list)  # where a date may be moved to
+    # After a change "from a date on": what the dates before it keep ("until 12 February 2030:
+    # 18:00–20:00"); the rule text then starts with "from …".
+    earlier_text: str = ""
+
+
+def _earlier_text(series: Series, rule: RecurrenceRule, dates: list[Occurrence]) -> str:
+    """The times of the dates the stored rule no longer describes (those before its start)."""
+    tz = series.group.center.tz
+    earlier = [
+        d
+        for d in dates
+        if d.original_start.astimezone(tz).date() < rule.start_date
+        and d.state in (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
+    ]
+    if not earlier:
+        return ""
+    times = dict.fromkeys(
+        time_range(d.original_start.astimezone(tz).time(), _original_end(d).astimezone(tz).time())
+        for d in earlier
+    )
+    last = max(d.original_start.astimezone(tz).date() for d in earlier)
+    return _("until %(date)s: %(times)s") % {"date": long_date(last), "times": ", ".join(times)}
+
+
+def _original_end(occurrence: Occurrence) -> datetime:
+    return occurrence.original_start + (occurrence.ends_at - occurrence.starts_at)
 
 
 def series_page(series: Series) -> SeriesPage:
@@ -134,10 +168,15 @@ def series_page(series: Series) -> SeriesPage:
             and date_row.state == OccurrenceState.CANCELLED
             and date_row.cause == Cause.GROUP
         )
+    text = rule_text(rule, room=series.room.name, today=today)
+    earlier = _earlier_text(series, rule, dates)
+    if earlier:
+        text = _("from %(date)s: %(rule)s") % {"date": long_date(rule.start_date), "rule": text}
     return SeriesPage(
         series=series,
         rule=rule,
-        rule_text=rule_text(rule, room=series.room.name, today=today),
+        rule_text=text,
+        earlier_text=earlier,
         dates=dates,
         can_withdraw=series.status == SeriesStatus.PENDING,
         is_repeating=series.frequency != "once",
@@ -210,6 +249,16 @@ class Preview:
         return self._with(Verdict.SKIPPED)
 
     @property
+    def skipped_closed(self) -> list[PreviewDate]:
+        """Skipped dates the center or room is closed on (the rest fall on holidays)."""
+        return [d for d in self.skipped if any(i.kind == IssueKind.CLOSURE for i in d.report.hard)]
+
+    @property
+    def skipped_holiday(self) -> list[PreviewDate]:
+        closed = set(map(id, self.skipped_closed))
+        return [d for d in self.skipped if id(d) not in closed]
+
+    @property
     def for_staff(self) -> list[PreviewDate]:
         """Dates staff decide on (approval, opening hours, equipment, horizon, competition)."""
         return self._with(Verdict.STAFF)
@@ -221,6 +270,18 @@ class Preview:
     @property
     def confirmed_at_once(self) -> list[PreviewDate]:
         return self._with(Verdict.FINE)
+
+    @property
+    def bulk_rooms(self) -> list[tuple[Room, int]]:
+        """Rooms offered at the same time for two or more clashing dates, with how many: one
+        choice for all of them ("use this room for all clashing dates")."""
+        counts: dict[int, int] = defaultdict(int)
+        rooms: dict[int, Room] = {}
+        for item in self.clashing:
+            for room_id in {a.room.pk for a in item.alternatives if a.kind == "room"}:
+                counts[room_id] += 1
+                rooms[room_id] = next(a.room for a in item.alternatives if a.room.pk == room_id)
+        return [(rooms[pk], n) for pk, n in counts.items() if n >= 2]
 
     @property
     def free_count(self) -> int:
@@ -260,6 +321,7 @@ def _alternatives(
     equipment: Sequence[Equipment],
     picked: dict[str, str],
     policy: HolidayPolicy | None = None,
+    use_room: int | None = None,
 ) -> dict[datetime, list[AlternativeChoice]]:
     if not report.clashing:
         return {}
@@ -274,6 +336,15 @@ def _alternatives(
     choices: dict[datetime, list[AlternativeChoice]] = {}
     for original, alternatives in found.items():
         key = slot_key(original)
+        if use_room is not None and key not in picked:
+            # "Use this room for all clashing dates": the same time in that room, where offered.
+            for alt in alternatives:
+                if alt.kind == "room" and alt.room.pk == use_room:
+                    picked = {
+                        **picked,
+                        key: alternative_value(alt.room.pk, alt.starts_at, alt.ends_at),
+                    }
+                    break
         choices[original] = [
             AlternativeChoice(
                 value=(value := alternative_value(alt.room.pk, alt.starts_at, alt.ends_at)),
@@ -299,6 +370,7 @@ def request_preview(
     equipment: Iterable[Equipment] = (),
     picked: dict[str, str] | None = None,
     policy: HolidayPolicy | None = None,
+    use_room: int | None = None,
 ) -> Preview:
     """Every date of the rule with what stands in its way, and alternatives for clashes.
 
@@ -311,7 +383,9 @@ def request_preview(
     if room is None:
         return _any_room_preview(group, rule, expected_participants, equipment, policy)
     report = _report(room, rule, expected_participants, equipment, policy)
-    alternatives = _alternatives(room, report, expected_participants, equipment, picked, policy)
+    alternatives = _alternatives(
+        room, report, expected_participants, equipment, picked, policy, use_room=use_room
+    )
     dates = [
         PreviewDate(
             key=slot_key(d.slot.original_start),
@@ -349,65 +423,3 @@ def _any_room_preview(
     return Preview(
         room=None, dates=[], suitable_rooms=suitable, unsuitable_rooms=unsuitable, any_room=True
     )
-
-
-# --- room occupancy -------------------------------------------------------------------------------
-
-
-def visible_rooms(user: User) -> QuerySet[Room]:
-    """Rooms of centers where the user leads a group or is staff."""
-    if not user.is_authenticated or not user.is_active:
-        return Room.objects.none()
-    if user.is_superuser:
-        return Room.objects.all()
-    led_centers = Group.objects.filter(leaderships__user=user).values("center")
-    return Room.objects.filter(
-        Q(center__in=led_centers) | Q(center__in=managed_centers(user).values("pk"))
-    )
-
-
-def access_room(user: User, pk: int) -> Room:
-    """The room if the user may see its occupancy; otherwise 404."""
-    try:
-        return visible_rooms(user).select_related("center", "parent").get(pk=pk)
-    except (Room.DoesNotExist, ValueError, TypeError) as missing:
-        raise Http404 from missing
-
-
-def room_occupancy(room: Room, *, view: str, day: date) -> occupancy.Calendar:
-    """Who uses the room (and the whole/parts of a divisible room) in the week or month of `day`."""
-    tz = room.center.tz
-    first, last = occupancy.bounds(view, day)
-    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    units = [room.pk, *room.parts.values_list("pk", flat=True)]
-    if room.parent_id:
-        units.append(room.parent_id)
-    occurrences = (
-        Occurrence.objects.filter(
-            room__in=units,
-            starts_at__lt=end,
-            ends_at__gt=start,
-            state__in=(OccurrenceState.CONFIRMED, OccurrenceState.REQUESTED),
-        )
-        .exclude(series__status=SeriesStatus.WITHDRAWN)
-        .select_related("series__group", "room")
-        .order_by("starts_at")
-    )
-    entries = [
-        occupancy.Entry(
-            starts_at=o.starts_at.astimezone(tz),
-            ends_at=o.ends_at.astimezone(tz),
-            title=o.series.display_title,
-            group=o.series.group.name,
-            room=o.room.name,
-            state=o.state,
-            other_unit=o.room_id != room.pk,
-        )
-        for o in occurrences
-    ]
-    return occupancy.calendar(entries, view=view, day=day, today=timezone.localdate(timezone=tz))
-
-
-def rooms_for_occupancy(user: User) -> QuerySet[Room]:
-    return visible_rooms(user).select_related("center").order_by("center__name", "name")

@@ -25,6 +25,7 @@ from bookings.models import Occurrence, Series
 from bookings.permissions import access_occurrence, access_series, bookable_groups
 from bookings.recurrence import InvalidRule
 from bookings.selectors import changes_since
+from console.board import week_day_to_show
 
 from . import occupancy
 from . import selectors as leader_selectors
@@ -92,7 +93,7 @@ def _request_form(request: HttpRequest, *, submitting: bool) -> BookingRequestFo
     initial: dict[str, Any] = {}
     if "from_series" in request.GET:
         initial = initial_from_series(access_series(request.user, request.GET["from_series"]))
-    for name in ("group", "room", "start_date"):
+    for name in ("group", "room", "start_date", "start_time", "end_time"):
         if request.GET.get(name):
             initial[name] = request.GET[name]
     return BookingRequestForm(user=request.user, groups=groups, initial=initial)
@@ -110,13 +111,15 @@ def _preview(form: BookingRequestForm) -> leader_selectors.Preview | None:
         equipment=data.get("equipment") or (),
         picked=form.picked_values(),
         policy=form.holiday_policy(data["group"]),
+        use_room=form.use_room(),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    checking = "check" in request.POST
+    # "Check" and "use this room for all clashing dates" re-show the form; only "send" sends.
+    checking = "check" in request.POST or "use_room" in request.POST
     form = _request_form(request, submitting=not checking)
     if request.method == "POST" and form.is_valid() and not checking:
         data = form.cleaned_data
@@ -477,7 +480,9 @@ def room_occupancy(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()  # a wrong value is reported; the page falls back to this week
     period = getattr(form, "cleaned_data", {})
     view = occupancy.parse_view(period.get("view"))
-    day = period.get("date") or timezone.localdate()
+    day = period.get("date") or (
+        week_day_to_show(timezone.localdate()) if view == occupancy.WEEK else timezone.localdate()
+    )
     return render(
         request,
         "portal/occupancy.html",

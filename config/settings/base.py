@@ -261,6 +261,8 @@ PASSWORD_RESET_IP_LIMIT = 10  # requests per client address and hour
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages show "29 Nov 2026, 18:00" (see config/formats/en), German ones Django's own.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -141,6 +141,7 @@ class Board:
     days: list[date]
     day_grid: board_core.DayGrid | None = None
     week_grid: board_core.WeekGrid | None = None
+    closed_all_day: bool = False  # day view: the center does not open on this weekday
     # School holidays of the center's state on the days shown (series that pause skip them).
     school_holidays: dict[date, str] = field(default_factory=dict)
 
@@ -155,6 +156,13 @@ class Board:
     @property
     def next(self) -> date:
         return self.day + timedelta(days=1 if self.view == "day" else 7)
+
+
+def closed_weekdays(center: Center) -> set[int]:
+    """Weekdays (0 = Monday) without opening hours; none when the center has none recorded at
+    all (unknown hours are not "closed")."""
+    open_days = set(OpeningHours.objects.filter(center=center).values_list("weekday", flat=True))
+    return set(range(7)) - open_days if open_days else set()
 
 
 def _opening_span(center: Center, day: date) -> tuple[int, int]:
@@ -189,7 +197,9 @@ def board(
         days=days,
         school_holidays=school_holidays(center.federal_state, days[0], days[-1]),
     )
+    closed = closed_weekdays(center)
     if view == "day":
+        result.closed_all_day = day.weekday() in closed
         opens, closes = _opening_span(center, day)
         first, last = board_core.hour_range(day, center.tz, entries, opens=opens, closes=closes)
         result.day_grid = board_core.day_grid(
@@ -203,7 +213,12 @@ def board(
         )
     else:
         result.week_grid = board_core.week_grid(
-            days=days, tz=center.tz, rooms=rooms, entries=entries, holidays=holidays
+            days=days,
+            tz=center.tz,
+            rooms=rooms,
+            entries=entries,
+            holidays=holidays,
+            closed_weekdays=closed,
         )
     return result
 
@@ -222,6 +237,7 @@ def week_plan(*, center: Center, day: date) -> board_core.WeekGrid:
         rooms=rooms,
         entries=entries,
         holidays=holidays_between(center, days[0], days[-1]),
+        closed_weekdays=closed_weekdays(center),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from bookings import alternatives
 from bookings.conflicts import ConflictReport, DateReport, Issue, IssueKind, check
 from bookings.models import Occurrence, OccurrenceState, Series
+from bookings.policy import Verdict
 from bookings.selectors import series_history
 from bookings.services.transitions import slot_of
 from centers.models import Center, Room
@@ -44,6 +45,11 @@ class DateLine:
     def is_free(self) -> bool:
         return not self.hard
 
+    @property
+    def is_closed(self) -> bool:
+        """Held back only by closures or holidays (the date drops out), not by a clash."""
+        return bool(self.hard) and all(i.verdict == Verdict.SKIPPED for i in self.hard)
+
 
 @dataclass
 class RequestCard:
@@ -60,7 +66,17 @@ class RequestCard:
 
     @property
     def clashing(self) -> list[DateLine]:
+        """Dates nobody can confirm as they are: clashes and closed days."""
         return [line for line in self.dates if line.hard]
+
+    @property
+    def clashes(self) -> list[DateLine]:
+        """Dates held back by another booking, the room or the past (not by a closure)."""
+        return [line for line in self.clashing if not line.is_closed]
+
+    @property
+    def closed(self) -> list[DateLine]:
+        return [line for line in self.clashing if line.is_closed]
 
     @property
     def free(self) -> list[DateLine]:

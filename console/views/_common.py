@@ -83,13 +83,17 @@ def _occurrence(center: Center, pk: int) -> Occurrence:
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the form was on (a local address only), else to `default`."""
-    target = request.POST.get("next", "")
+    """Back to the page the form was on (a local address only), else to `default`.
+
+    Without the #anchor: the page opens at its top, where the message about what was just
+    done (or refused) is; a jump to the card further down would hide it off-screen.
+    """
+    target = request.POST.get("next", "").split("#", 1)[0]
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect(default)
+    return redirect(default.split("#", 1)[0])
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:

@@ -38,3 +38,31 @@ def test_an_action_on_ids_that_are_not_ids_is_refused(admin_client):
         {"action": "delete_selected", "_selected_action": ["1e309", str(2**64)]},
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/reports/coordinator/add/?organisation=1e309",
+        "/admin/reports/coordinator/add/?organisation=abc",
+        f"/admin/reports/coordinator/add/?user={2**64}",
+        "/admin/groups/group/add/?partners=1,x",
+    ],
+)
+def test_an_add_form_prefilled_with_something_that_is_no_id_is_refused(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert response.content.strip()
+
+
+def test_an_add_form_prefilled_with_an_id_still_opens(admin_client, make_organisation):
+    organisation = make_organisation()
+    response = admin_client.get(f"/admin/reports/coordinator/add/?organisation={organisation.pk}")
+    assert response.status_code == 200
+
+
+def test_an_add_form_sent_with_something_that_is_no_id_is_refused(admin_client):
+    response = admin_client.post(
+        "/admin/reports/coordinator/add/", {"user": "1e309", "organisation": ""}
+    )
+    assert response.status_code == 400

@@ -117,3 +117,25 @@ def test_group_page_in_german(client, breakfast):
     response = get(client, "fruehstueck", language="de")
     assert response.status_code == 200
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_all_upcoming_dates_are_reachable_page_by_page(client, breakfast):
+    first = get(client, "fruehstueck").content.decode()
+    assert re.search(r'<a rel="next" href="\?page=2#dates"', first)
+    assert "Page 1 of 2" in first
+
+    second = client.get("/groups/fruehstueck/?page=2", HTTP_ACCEPT_LANGUAGE="en")
+
+    body = second.content.decode()
+    assert second.status_code == 200
+    assert len(re.findall(r'<li class="date[ "]', body)) == len(breakfast["dates"]) - 10
+    assert f'href="/feeds/occurrence/{breakfast["dates"][-1].pk}.ics"' in body
+    assert re.search(r'<a rel="prev" href="\?page=1#dates"', body)
+    assert 'rel="next"' not in body
+
+
+@pytest.mark.parametrize("page", ["x", "99", "0"])
+def test_a_page_number_out_of_range_still_shows_dates(client, breakfast, page):
+    response = client.get(f"/groups/fruehstueck/?page={page}")
+    assert response.status_code == 200
+    assert re.findall(r'<li class="date[ "]', response.content.decode())

@@ -258,7 +258,7 @@ def test_a_date_moved_again_before_sending_is_reported_as_it_was(scene, make_ser
     row = OutboxMessage.objects.get(recipient=scene.leader_en)
     assert dispatch(row.pk) == Outcome.SENT
     row.refresh_from_db()
-    assert "now: Tuesday, March 3, 2026, 7 p.m.–9 p.m., Saal" in row.body_text
+    assert "now: Tuesday, 3 March 2026, 19:00–21:00, Saal" in row.body_text
 
 
 def test_an_email_about_a_deleted_booking_fails_at_once_with_the_reason(scene, make_series):
