@@ -172,7 +172,6 @@ class CenterScopedMixin(SafeAutocompleteMixin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-
 def related_only(field: str) -> tuple[str, type[admin.RelatedOnlyFieldListFilter]]:
     """A list filter offering only values present in the (scoped) list, not every center's."""
     return (field, admin.RelatedOnlyFieldListFilter)

@@ -129,7 +129,7 @@ def test_all_upcoming_dates_are_reachable_page_by_page(client, breakfast):
     body = second.content.decode()
     assert second.status_code == 200
     assert len(re.findall(r'<li class="date[ "]', body)) == len(breakfast["dates"]) - 10
-    assert f'href="/feeds/occurrence/{breakfast["dates"][-1].pk}.ics"' in body
+    assert f'href="/feeds/occurrence/{breakfast["dates"][-1].pk}.ics?lang=en"' in body
     assert re.search(r'<a rel="prev" href="\?page=1#dates"', body)
     assert 'rel="next"' not in body
 
