@@ -68,7 +68,8 @@ def series_invitation(
     `update`: the e-mail tells of a change, so it carries something only if the leader was
     invited before. `cancelled`: the original starts of dates this e-mail reports cancelled;
     their objects go out as a CANCEL (if the series itself is still on). A withdrawn or
-    declined series (or one with every date cancelled) is a CANCEL of its masters; anything else is a REQUEST of the whole series.
+    declined series (or one with every date cancelled) is a CANCEL of its masters; anything
+    else is a REQUEST of the whole series.
     """
     if not recipient.email:
         return ""
@@ -111,6 +112,7 @@ def series_invitation(
         years=(window[0].year - 1, window[1].year + 1),
         organizer=organizer(center),
         attendee=(recipient.email, str(recipient)),
+        stamp=timezone.now(),
     ).decode()
 
 

@@ -88,14 +88,19 @@ def message(
     years: tuple[int, int],
     organizer: tuple[str, str],
     attendee: tuple[str, str],
+    stamp: datetime,
 ) -> bytes:
     """The iTIP object: `events` (SEQUENCEs already set) with ORGANIZER and ATTENDEE.
+
+    DTSTAMP is when the message was made (`stamp`), not the data's stamp a feed uses: in iTIP it
+    orders two messages about the same object (RFC 5546 2.1.5).
 
     `organizer` and `attendee` are (e-mail, name). The attendee is the leader who is told;
     RSVP=FALSE because staff have decided already and no reply is processed.
     """
     cal = _shell(method, zone, years)
     for event in events:
+        event["DTSTAMP"] = icalendar.vDDDTypes(stamp.astimezone(UTC).replace(microsecond=0))
         for name in ("ORGANIZER", "ATTENDEE"):
             if name in event:
                 del event[name]

@@ -177,7 +177,7 @@ def test_a_moved_date_sends_a_request_with_the_same_uid_and_a_higher_sequence(
 
 
 @pytest.mark.django_db
-def test_a_cancelled_date_sends_a_cancel_of_that_date(world) -> None:
+def test_a_cancelled_date_sends_a_cancel_of_that_date(world, tmp_path: Path) -> None:
     series = _confirmed(world)
     (first,) = _sent_to("amira@example.org")
     invited = int(_events(_calendar(first)[0].get_payload(decode=True))[0]["SEQUENCE"])
@@ -194,10 +194,16 @@ def test_a_cancelled_date_sends_a_cancel_of_that_date(world) -> None:
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert int(cancelled["SEQUENCE"]) > invited
     assert str(cancelled["ATTENDEE"]) == "mailto:amira@example.org"
+    tz = world["center"].tz
+    window = feed_window(date(2026, 3, 15), tz)
+    _, occurrences = icalcheck(body, tmp_path, window, allow=("has no master VEVENT",))
+    assert [(o["start"], o["status"]) for o in occurrences] == [
+        (_utc(row.original_start), "CANCELLED")
+    ]
 
 
 @pytest.mark.django_db
-def test_withdrawing_the_series_sends_a_cancel_of_the_series(world) -> None:
+def test_withdrawing_the_series_sends_a_cancel_of_the_series(world, tmp_path: Path) -> None:
     series = _confirmed(world)
     (first,) = _sent_to("amira@example.org")
     invited = int(_events(_calendar(first)[0].get_payload(decode=True))[0]["SEQUENCE"])
@@ -211,6 +217,15 @@ def test_withdrawing_the_series_sends_a_cancel_of_the_series(world) -> None:
     assert "RECURRENCE-ID" not in master
     assert str(master["STATUS"]) == "CANCELLED"
     assert int(master["SEQUENCE"]) > invited
+    # The four parsers read it as every date of the series, cancelled.
+    tz = world["center"].tz
+    _, occurrences = icalcheck(
+        part.get_payload(decode=True), tmp_path, feed_window(date(2026, 3, 15), tz)
+    )
+    assert {o["status"] for o in occurrences} == {"CANCELLED"}
+    assert {o["start"] for o in occurrences} == {
+        _utc(r.original_start) for r in series.occurrences.all()
+    }
 
 
 @pytest.mark.django_db
