@@ -138,19 +138,20 @@ def dispatch(message_id: int, *, now: datetime | None = None) -> Outcome:
     return Outcome.SENT
 
 
-def _render(message: OutboxMessage) -> None:
+def _render(message: OutboxMessage, *, calendar: bool = True) -> None:
     """Subject and bodies from the stored event, in the recipient's language and center's zone."""
     if message.recipient is None:
         raise events.Gone("the recipient's account no longer exists")
     # Texts read while building the context (e.g. a clash's reason) are in the reader's language.
     with translation.override(message.language):
         context, center = events.context_for(message.kind, message.payload, message.recipient)
-        calendar = _calendar(message)
+        # A preview (`rendered`) leaves the invitation out: building it counts a SEQUENCE.
+        itip_part = _calendar(message) if calendar else ""
     rendered = emails.render(message.kind, context, language=message.language, tz=center.tz)
     message.subject = rendered.subject
     message.body_text = rendered.text
     message.body_html = rendered.html
-    message.calendar = calendar
+    message.calendar = itip_part
 
 
 def _calendar(message: OutboxMessage) -> str:
@@ -300,10 +301,5 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
 def rendered(message: OutboxMessage) -> emails.Rendered:
     """The e-mail of a row as it is or will be sent (renders a pending row without saving)."""
     if not message.subject:
-        _render(message)
+        _render(message, calendar=False)
     return emails.Rendered(message.subject, message.body_text, message.body_html)
-
-
-def email_message(message: OutboxMessage) -> EmailMultiAlternatives:
-    """The e-mail `_send` sends for a rendered row (tests and the admin preview look at it)."""
-    return _build(message)
