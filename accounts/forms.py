@@ -20,12 +20,19 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["preferred_language", "email_notifications"]
-        labels = {"email_notifications": _("Send me e-mails")}
+        fields = ["preferred_language", "email_notifications", "calendar_invitations"]
+        labels = {
+            "email_notifications": _("Send me e-mails"),
+            "calendar_invitations": _("Calendar invitations"),
+        }
         help_texts = {
             "email_notifications": _(
                 "When staff decide on my requests, or one of my dates changes."
-            )
+            ),
+            "calendar_invitations": _(
+                "Confirmations carry the series as an invitation for Outlook, Google or Apple "
+                "calendars, and later changes update it there."
+            ),
         }
 
     def save(self, commit: bool = True) -> User:

@@ -21,6 +21,12 @@ class User(AbstractUser):
         default=True,
         help_text=_("Send me an e-mail when staff decide on my requests or a date changes."),
     )
+    # iTIP (RFC 5546): confirmations and later changes carry the series for the calendar app.
+    calendar_invitations = models.BooleanField(
+        _("calendar invitations"),
+        default=True,
+        help_text=_("Attach confirmed series as calendar invitations to my e-mails."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -21,6 +21,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -28,12 +29,26 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from calendars import invitations, itip
 from config.site import site_url
 
 from . import emails, events
-from .models import OutboxMessage, Status
+from .models import Kind, OutboxMessage, Status
 
 logger = logging.getLogger(__name__)
+
+# A leader's calendar invitation (calendars.invitations): sent with a confirmation, updated by
+# every later e-mail about a change of that series (only if the leader was invited before).
+INVITING = frozenset({Kind.REQUEST_CONFIRMED, Kind.REQUEST_PARTLY_CONFIRMED})
+UPDATING = frozenset(
+    {
+        Kind.REQUEST_DECLINED,
+        Kind.DATE_MOVED,
+        Kind.DATE_CANCELLED,
+        Kind.DATE_DECLINED,
+        Kind.HOLIDAYS_CHANGED,
+    }
+)
 
 
 class Outcome(enum.StrEnum):
@@ -118,21 +133,44 @@ def dispatch(message_id: int, *, now: datetime | None = None) -> Outcome:
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
+        calendar=message.calendar,
     )
     return Outcome.SENT
 
 
-def _render(message: OutboxMessage) -> None:
+def _render(message: OutboxMessage, *, calendar: bool = True) -> None:
     """Subject and bodies from the stored event, in the recipient's language and center's zone."""
     if message.recipient is None:
         raise events.Gone("the recipient's account no longer exists")
     # Texts read while building the context (e.g. a clash's reason) are in the reader's language.
     with translation.override(message.language):
         context, center = events.context_for(message.kind, message.payload, message.recipient)
+        # A preview (`rendered`) leaves the invitation out: building it counts a SEQUENCE.
+        itip_part = _calendar(message) if calendar else ""
     rendered = emails.render(message.kind, context, language=message.language, tz=center.tz)
     message.subject = rendered.subject
     message.body_text = rendered.text
     message.body_html = rendered.html
+    message.calendar = itip_part
+
+
+def _calendar(message: OutboxMessage) -> str:
+    """The iTIP invitation or update this e-mail carries ("" for none): built now, from the
+    series as it is, and kept on the row so that every attempt sends the same one."""
+    recipient = message.recipient
+    kind = message.kind
+    series_id = message.payload.get("series")
+    if kind not in INVITING | UPDATING or series_id is None:
+        return ""
+    if recipient is None or not recipient.calendar_invitations:
+        return ""
+    cancelled = []
+    if kind == Kind.DATE_CANCELLED:
+        # [id, room, start, end, planned start, state, reason]: the planned start names the date.
+        cancelled = [datetime.fromisoformat(date[4]) for date in message.payload.get("dates", [])]
+    return invitations.series_invitation(
+        series_id=series_id, recipient=recipient, update=kind in UPDATING, cancelled=cancelled
+    )
 
 
 def _record(message: OutboxMessage, token: uuid.UUID, **fields: object) -> bool:
@@ -162,6 +200,7 @@ def _record_failure(
         "subject": message.subject,
         "body_text": message.body_text,
         "body_html": message.body_html,
+        "calendar": message.calendar,
     }
     if final or message.attempts >= max_attempts():
         _record(message, token, status=Status.FAILED, last_error=last_error, **rendered)
@@ -184,8 +223,26 @@ def message_id_header(message: OutboxMessage) -> str:
     return f"<outbox-{message.pk}-{message.event_key[:16]}@{domain}>"
 
 
+class _Email(EmailMultiAlternatives):
+    """An e-mail whose text/calendar alternative names its iTIP method (RFC 6047 2.4)."""
+
+    calendar_method = ""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:  # Django's own (untyped) signature
+        mime = super().message(*args, **kwargs)
+        if self.calendar_method:
+            for part in mime.walk():
+                if part.get_content_type() == "text/calendar":
+                    part.set_param("method", self.calendar_method)
+        return mime
+
+
 def _send(message: OutboxMessage) -> None:
-    email = EmailMultiAlternatives(
+    _build(message).send(fail_silently=False)
+
+
+def _build(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = _Email(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -198,7 +255,13 @@ def _send(message: OutboxMessage) -> None:
         },
     )
     email.attach_alternative(message.body_html, "text/html")
-    email.send(fail_silently=False)
+    if message.calendar:
+        # iMIP: the invitation as an alternative of the text (what Outlook, Gmail and Apple Mail
+        # act on), and as invite.ics for clients that only offer attachments.
+        email.calendar_method = itip.method_of(message.calendar)
+        email.attach_alternative(message.calendar, "text/calendar")
+        email.attach("invite.ics", message.calendar.encode(), "application/ics")
+    return email
 
 
 def outbox_dispatch_pending(*, now: datetime | None = None, limit: int = 200) -> int:
@@ -238,5 +301,5 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
 def rendered(message: OutboxMessage) -> emails.Rendered:
     """The e-mail of a row as it is or will be sent (renders a pending row without saving)."""
     if not message.subject:
-        _render(message)
+        _render(message, calendar=False)
     return emails.Rendered(message.subject, message.body_text, message.body_html)

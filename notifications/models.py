@@ -80,6 +80,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
+    # The iTIP invitation or update (calendars.invitations), rendered with the bodies; "" = none.
+    calendar = models.TextField(_("calendar invitation"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

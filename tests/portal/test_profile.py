@@ -78,3 +78,16 @@ def test_revoke_switches_the_address_off(leader_client, place):
 
 def test_feed_actions_need_post(leader_client):
     assert leader_client.get(reverse("accounts:feed_rotate")).status_code == 405
+
+
+def test_calendar_invitations_can_be_turned_off(leader_client, place):
+    html = leader_client.get(reverse("accounts:profile")).content.decode()
+    assert 'for="id_calendar_invitations"' in html
+    assert "Kalendereinladungen" in html
+    assert place.leader.calendar_invitations is True  # on unless the leader turns it off
+    leader_client.post(
+        reverse("accounts:profile"), {"preferred_language": "de", "email_notifications": "on"}
+    )
+    place.leader.refresh_from_db()
+    assert place.leader.calendar_invitations is False
+    assert place.leader.email_notifications is True
