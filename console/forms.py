@@ -195,6 +195,21 @@ class BulkDatesForm(forms.Form):
         return data
 
 
+class UseRoomForm(forms.Form):
+    """One room for every clashing date of a request the engine offers it for (same time)."""
+
+    version = VersionField()
+    seen = SeenField()
+    room = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    dates = forms.CharField(widget=forms.HiddenInput, max_length=2000)  # the pks on the page
+
+    def clean_dates(self) -> frozenset[int]:
+        raw = self.cleaned_data["dates"].split(",")
+        if not all(part.isdigit() and len(part) < 12 for part in raw):
+            raise forms.ValidationError(_("This form is out of date. Please reload the page."))
+        return frozenset(int(part) for part in raw)
+
+
 class ClosureForm(forms.Form):
     """A closure of the whole center or one room, over whole days or a time on those days."""
 

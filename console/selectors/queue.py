@@ -83,6 +83,28 @@ class RequestCard:
         return [line for line in self.dates if line.is_free]
 
     @property
+    def bulk_rooms(self) -> list[tuple[Room, list[DateLine]]]:
+        """Rooms the engine offers at the same time for two or more clashing dates, with those
+        dates: one choice for all of them ("use this room for all clashing dates")."""
+        by_room: dict[int, tuple[Room, list[DateLine]]] = {}
+        for line in self.clashing:
+            for alternative in line.alternatives:
+                if alternative.kind == "room":
+                    by_room.setdefault(alternative.room.pk, (alternative.room, []))[1].append(line)
+        return [(room, lines) for room, lines in by_room.values() if len(lines) >= 2]
+
+    def moves_to(self, room_pk: int) -> list[tuple[Occurrence, Room, datetime, datetime]]:
+        """For each clashing date the engine offers `room_pk` at the same time for, that
+        alternative as a move (the date, the room, start, end)."""
+        moves = []
+        for line in self.clashing:
+            for alt in line.alternatives:
+                if alt.kind == "room" and alt.room.pk == room_pk:
+                    moves.append((line.occurrence, alt.room, alt.starts_at, alt.ends_at))
+                    break
+        return moves
+
+    @property
     def first_start(self) -> datetime | None:
         return self.dates[0].occurrence.starts_at if self.dates else None
 
