@@ -51,7 +51,9 @@ def test_the_page_offers_each_room_the_engine_offers_for_all_clashing_dates(staf
     assert sorted(int(pk) for pk in fields["dates"].split(",")) == sorted(clashing)
 
 
-def test_one_submit_moves_every_clashing_date_to_the_offered_alternative(staff_client, world):
+def test_one_submit_moves_every_clashing_date_to_the_offered_alternative(
+    staff_client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     body = staff_client.get(_page(world)).content.decode()
     fields = _form(body, world.hall.pk)
     expected = {
@@ -60,7 +62,8 @@ def test_one_submit_moves_every_clashing_date_to_the_offered_alternative(staff_c
     }
     sent = OutboxMessage.objects.count()
 
-    response = staff_client.post(_url(world), {**fields, "next": _page(world)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(_url(world), {**fields, "next": _page(world)})
 
     assert response.status_code == 302
     moved = {
@@ -76,6 +79,8 @@ def test_one_submit_moves_every_clashing_date_to_the_offered_alternative(staff_c
     assert not request_card(world.request).clashing
     # One e-mail per leader for all moved dates, not one per date.
     assert OutboxMessage.objects.count() - sent == world.request.group.leaders.count()
+    moved_mails = [m for m in mailoutbox if "Saal" in m.body]
+    assert len(moved_mails) == world.request.group.leaders.count()
 
 
 def test_a_submit_after_the_offers_changed_stores_nothing(staff_client, world):
