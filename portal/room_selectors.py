@@ -150,6 +150,14 @@ def free_time(room: Room, first: date, last: date) -> dict[str, dict]:
             if from_ < to:
                 blocked[day].append((from_, to))
             day += timedelta(days=1)
+    # Today, what has passed is gone: slots start at the next half hour.
+    now = timezone.localtime(timezone=tz)
+    if first <= now.date() <= last:
+        minutes = now.hour * 60 + now.minute
+        rounded = -(-minutes // 30) * 30
+        passed = time.max if rounded >= 24 * 60 else time(rounded // 60, rounded % 60)
+        if passed > time.min:
+            blocked[now.date()].append((time.min, passed))
     return {"opening": opening, "blocked": dict(blocked)}
 
 

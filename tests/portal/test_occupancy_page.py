@@ -130,3 +130,12 @@ def test_on_a_sunday_the_week_view_opens_on_the_coming_week(client, place):
         response = _week(client, place)
 
     assert response.context["calendar"].first == date(2030, 2, 11)
+
+
+def test_today_the_free_slots_start_at_the_next_half_hour(client, place):
+    with time_machine.travel(datetime(2030, 2, 12, 14, 10, tzinfo=place.center.tz), tick=False):
+        response = _week(client, place, view="week", date="2030-02-12")
+
+    days = {d.date: d for d in response.context["calendar"].days}
+    assert days[date(2030, 2, 12)].free == [(time(14, 30), time(22))]
+    assert days[date(2030, 2, 13)].free == [(time(8), time(22))]
