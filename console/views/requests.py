@@ -160,14 +160,16 @@ def request_dates(request: HttpRequest, center: Center, series: Series) -> HttpR
 
 @center_view(methods=POST, obj="series")
 def request_use_room(request: HttpRequest, center: Center, series: Series) -> HttpResponse:
-    """Move every clashing date to the room the engine offers for it at the same time: the
-    dates the page showed, or nothing (the offers changed meanwhile)."""
+    """Move every clashing date to the room the engine offers for it at the same time (or to
+    the engine's nearest free time in its own room): the dates the page showed, or nothing
+    (the offers changed meanwhile)."""
     form = UseRoomForm(request.POST)
     back = _back(request, staff_selectors.request_url(center, series.pk))
     if not form.is_valid():
         _form_errors(request, form)
         return back
-    moves = staff_selectors.request_card(series).moves_to(form.cleaned_data["room"])
+    kind = form.cleaned_data["kind"]
+    moves = staff_selectors.request_card(series).moves_to(form.cleaned_data["room"], kind=kind)
     if not moves or {o.pk for o, *_rest in moves} != form.cleaned_data["dates"]:
         messages.error(
             request,
@@ -184,15 +186,22 @@ def request_use_room(request: HttpRequest, center: Center, series: Series) -> Ht
     except (BookingConflict, ValidationError) as error:
         _refused(request, error, series=series, form=form)
     else:
-        messages.success(
-            request,
+        done = (
             ngettext(
+                "Moved %(count)s date to another free time in %(room)s. The leaders have been "
+                "told.",
+                "Moved %(count)s dates to other free times in %(room)s. The leaders have been "
+                "told.",
+                len(moves),
+            )
+            if kind == "time"
+            else ngettext(
                 "Moved %(count)s date to %(room)s. The leaders have been told.",
                 "Moved %(count)s dates to %(room)s. The leaders have been told.",
                 len(moves),
             )
-            % {"count": len(moves), "room": moves[0][1].name},
         )
+        messages.success(request, done % {"count": len(moves), "room": moves[0][1].name})
     return back
 
 

@@ -151,3 +151,51 @@ def test_the_service_moves_all_or_nothing(world):
         )
 
     assert list(Occurrence.objects.values_list("pk", "room_id", "starts_at", "state")) == before
+
+
+def _time_form(body: str) -> dict[str, str]:
+    forms = [
+        f for f in re.findall(r"<form.*?</form>", body, re.S) if 'name="kind" value="time"' in f
+    ]
+    assert len(forms) == 1
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', forms[0]))
+
+
+def test_same_room_another_time_moves_each_clashing_date_to_the_engines_nearest_time(
+    staff_client, world
+):
+    staff_client.cookies["django_language"] = "en"
+    card = request_card(world.request)
+    expected = {
+        o.pk: (room.pk, start, end) for o, room, start, end in card.moves_to(None, kind="time")
+    }
+    assert len(expected) == 2
+    assert all(room == world.kitchen.pk for room, _s, _e in expected.values())
+    for line in card.clashing:  # the first same-room alternative the engine offers
+        first = next(a for a in line.alternatives if a.kind == "time")
+        assert expected[line.occurrence.pk] == (first.room.pk, first.starts_at, first.ends_at)
+    body = staff_client.get(_page(world)).content.decode()
+    assert "Same room, another free time for all 2 clashing dates" in body
+
+    response = staff_client.post(
+        _url(world), {**_time_form(body), "next": _page(world)}, follow=True
+    )
+
+    moved = {
+        o.pk: (o.room_id, o.starts_at, o.ends_at)
+        for o in Occurrence.objects.filter(pk__in=expected)
+    }
+    assert moved == expected
+    assert not request_card(world.request).clashing
+    assert any("other free times in Küche" in str(m) for m in response.context["messages"])
+
+
+def test_same_room_another_time_with_a_stale_page_stores_nothing(staff_client, world):
+    fields = _time_form(staff_client.get(_page(world)).content.decode())
+    before = list(Occurrence.objects.values_list("pk", "room_id", "starts_at", "state"))
+
+    staff_client.post(_url(world), {**fields, "version": str(int(fields["version"]) + 1)})
+    staff_client.post(_url(world), {**fields, "dates": fields["dates"].split(",")[0]})
+    staff_client.post(_url(world), {**fields, "kind": "elsewhere"})
+
+    assert list(Occurrence.objects.values_list("pk", "room_id", "starts_at", "state")) == before
