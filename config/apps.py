@@ -1,6 +1,8 @@
 """The project itself as an app: what must be set up once the other apps are loaded."""
 
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectConfig(AppConfig):
@@ -24,3 +26,9 @@ class ProjectConfig(AppConfig):
         for model, model_admin in admin.site._registry.items():
             if model._meta.app_label == "schedule":
                 model_admin.view_on_site = False
+
+
+class LoginProtectionConfig(AxesConfig):
+    """django-axes under a name of our own: its admin section read "Axes" in every language."""
+
+    verbose_name = _("Login protection")

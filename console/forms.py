@@ -195,6 +195,32 @@ class BulkDatesForm(forms.Form):
         return data
 
 
+class UseRoomForm(forms.Form):
+    """One room for every clashing date of a request the engine offers it for (same time), or
+    (kind "time") each date's own room at the engine's nearest free time."""
+
+    version = VersionField()
+    seen = SeenField()
+    room = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
+    )
+    kind = forms.ChoiceField(choices=[("room", "room"), ("time", "time")], required=False)
+    dates = forms.CharField(widget=forms.HiddenInput, max_length=2000)  # the pks on the page
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        data["kind"] = data.get("kind") or "room"
+        if data["kind"] == "room" and not data.get("room"):
+            self.add_error("room", _("This form is out of date. Please reload the page."))
+        return data
+
+    def clean_dates(self) -> frozenset[int]:
+        raw = self.cleaned_data["dates"].split(",")
+        if not all(part.isdigit() and len(part) < 12 for part in raw):
+            raise forms.ValidationError(_("This form is out of date. Please reload the page."))
+        return frozenset(int(part) for part in raw)
+
+
 class ClosureForm(forms.Form):
     """A closure of the whole center or one room, over whole days or a time on those days."""
 

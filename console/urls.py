@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/requests/<id:pk>/decline/", views.request_decline, name="request_decline"),
     path("<slug:slug>/requests/<id:pk>/message/", views.request_message, name="request_message"),
     path("<slug:slug>/requests/<id:pk>/dates/", views.request_dates, name="request_dates"),
+    path("<slug:slug>/requests/<id:pk>/room/", views.request_use_room, name="request_use_room"),
     path("<slug:slug>/dates/<id:pk>/move/", views.date_move, name="date_move"),
     path("<slug:slug>/dates/<id:pk>/decline/", views.date_decline, name="date_decline"),
     path("<slug:slug>/board/", views.board, name="board"),

@@ -252,6 +252,10 @@ class BookingRequestForm(forms.Form):
         raw = self.data.get("use_room", "") if self.is_bound else ""
         return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
+    def use_time(self) -> bool:
+        """Whether "same room, another free time for all clashing dates" was pressed."""
+        return self.is_bound and "use_time" in self.data
+
     def _clean_alternatives(self, group: Group) -> dict[datetime, tuple[Room, datetime, datetime]]:
         rooms = {room.pk: room for room in Room.objects.filter(center=group.center, bookable=True)}
         picked: dict[datetime, tuple[Room, datetime, datetime]] = {}

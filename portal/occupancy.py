@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 WEEK = "week"
 MONTH = "month"
@@ -37,6 +37,7 @@ class Day:
     is_today: bool = False
     closed: str = ""  # why the room cannot be booked all day ("" when open)
     is_past: bool = False
+    free: list[tuple[time, time]] = field(default_factory=list)  # open and unbooked, local
 
 
 @dataclass
@@ -101,10 +102,15 @@ def calendar(
     day: date,
     today: date,
     closed: dict[date, str] | None = None,
+    opening: dict[date, list[tuple[time, time]]] | None = None,
+    blocked: dict[date, list[tuple[time, time]]] | None = None,
 ) -> Calendar:
     """The days of the week or month around `day`, each with its entries in start order and,
-    from `closed`, why it cannot be booked at all."""
+    from `closed`, why it cannot be booked at all. A day with `opening` hours gets its free
+    slots: the opening hours less its entries and the `blocked` spans (partial closures)."""
     closed = closed or {}
+    opening = opening or {}
+    blocked = blocked or {}
     first, last = bounds(view, day)
     by_day: dict[date, list[Entry]] = {}
     for entry in sorted(entries, key=lambda e: (e.starts_at, e.room, e.title)):
@@ -120,6 +126,11 @@ def calendar(
                 is_today=current == today,
                 closed=closed.get(current, ""),
                 is_past=current < today,
+                free=free_slots(
+                    opening.get(current, []),
+                    [(e.starts_at.time(), e.ends_at.time()) for e in by_day.get(current, [])]
+                    + blocked.get(current, []),
+                ),
             )
         )
         current += timedelta(days=1)
@@ -132,3 +143,31 @@ def calendar(
         previous=_shift(view, day, -1),
         next=_shift(view, day, 1),
     )
+
+
+MIN_FREE = timedelta(minutes=30)
+
+
+def free_slots(
+    opening: list[tuple[time, time]], busy: list[tuple[time, time]]
+) -> list[tuple[time, time]]:
+    """The gaps of at least half an hour in `opening` that no `busy` span touches.
+
+    A busy span that ends before it starts runs past midnight: it blocks until the day's end.
+    """
+    slots: list[tuple[time, time]] = []
+    spans = sorted((s, e if e > s else time.max) for s, e in busy)
+    for opens, closes in sorted(opening):
+        cursor = opens
+        for start, end in spans:
+            if end <= cursor or start >= closes:
+                continue
+            if start > cursor:
+                slots.append((cursor, start))
+            cursor = max(cursor, end)
+        if cursor < closes:
+            slots.append((cursor, closes))
+    day = date.min
+    return [
+        (s, e) for s, e in slots if datetime.combine(day, e) - datetime.combine(day, s) >= MIN_FREE
+    ]

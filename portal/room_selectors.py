@@ -79,6 +79,7 @@ def room_occupancy(room: Room, *, view: str, day: date) -> occupancy.Calendar:
         day=day,
         today=timezone.localdate(timezone=tz),
         closed=closed_days(room, first, last),
+        **free_time(room, first, last),
     )
 
 
@@ -115,6 +116,49 @@ def closed_days(room: Room, first: date, last: date) -> dict[date, str]:
                     break
         day += timedelta(days=1)
     return closed
+
+
+def free_time(room: Room, first: date, last: date) -> dict[str, dict]:
+    """The opening hours of each open day from `first` to `last` and the local spans closures
+    of the center or the room take away from them (the calendar's `opening` and `blocked`)."""
+    center = room.center
+    tz = center.tz
+    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, opens, closes in OpeningHours.objects.filter(center=center).values_list(
+        "weekday", "opens", "closes"
+    ):
+        hours[weekday].append((opens, closes))
+    units = [room.pk] + ([room.parent_id] if room.parent_id else [])
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    opening: dict[date, list[tuple[time, time]]] = {}
+    blocked: dict[date, list[tuple[time, time]]] = defaultdict(list)
+    day = first
+    while day <= last:
+        if hours.get(day.weekday()):
+            opening[day] = hours[day.weekday()]
+        day += timedelta(days=1)
+    closures = Closure.objects.filter(center=center, starts_at__lt=end, ends_at__gt=start).filter(
+        Q(room__isnull=True) | Q(room__in=units)
+    )
+    for starts_at, ends_at in closures.values_list("starts_at", "ends_at"):
+        local_start, local_end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+        day = max(first, local_start.date())
+        while day <= min(last, local_end.date()):
+            from_ = local_start.time() if local_start.date() == day else time.min
+            to = local_end.time() if local_end.date() == day else time.max
+            if from_ < to:
+                blocked[day].append((from_, to))
+            day += timedelta(days=1)
+    # Today, what has passed is gone: slots start at the next half hour.
+    now = timezone.localtime(timezone=tz)
+    if first <= now.date() <= last:
+        minutes = now.hour * 60 + now.minute
+        rounded = -(-minutes // 30) * 30
+        passed = time.max if rounded >= 24 * 60 else time(rounded // 60, rounded % 60)
+        if passed > time.min:
+            blocked[now.date()].append((time.min, passed))
+    return {"opening": opening, "blocked": dict(blocked)}
 
 
 def rooms_for_occupancy(user: User) -> QuerySet[Room]:

@@ -284,6 +284,13 @@ class Preview:
         return [(rooms[pk], n) for pk, n in counts.items() if n >= 2]
 
     @property
+    def bulk_time(self) -> int:
+        """Clashing dates the engine offers the same room at another time for, when two or
+        more: one choice for all of them ("same room, another free time")."""
+        count = sum(1 for d in self.clashing if any(a.kind == "time" for a in d.alternatives))
+        return count if count >= 2 else 0
+
+    @property
     def free_count(self) -> int:
         """Dates whose room is free: confirmed at once, or waiting for staff."""
         return len(self.confirmed_at_once) + len(self.for_staff)
@@ -322,6 +329,7 @@ def _alternatives(
     picked: dict[str, str],
     policy: HolidayPolicy | None = None,
     use_room: int | None = None,
+    use_time: bool = False,
 ) -> dict[datetime, list[AlternativeChoice]]:
     if not report.clashing:
         return {}
@@ -345,6 +353,11 @@ def _alternatives(
                         key: alternative_value(alt.room.pk, alt.starts_at, alt.ends_at),
                     }
                     break
+        if use_time and key not in picked:
+            # "Same room, another free time": the engine's first (nearest) time in this room.
+            alt = next((a for a in alternatives if a.kind == "time"), None)
+            if alt is not None:
+                picked = {**picked, key: alternative_value(alt.room.pk, alt.starts_at, alt.ends_at)}
         choices[original] = [
             AlternativeChoice(
                 value=(value := alternative_value(alt.room.pk, alt.starts_at, alt.ends_at)),
@@ -371,6 +384,7 @@ def request_preview(
     picked: dict[str, str] | None = None,
     policy: HolidayPolicy | None = None,
     use_room: int | None = None,
+    use_time: bool = False,
 ) -> Preview:
     """Every date of the rule with what stands in its way, and alternatives for clashes.
 
@@ -384,7 +398,14 @@ def request_preview(
         return _any_room_preview(group, rule, expected_participants, equipment, policy)
     report = _report(room, rule, expected_participants, equipment, policy)
     alternatives = _alternatives(
-        room, report, expected_participants, equipment, picked, policy, use_room=use_room
+        room,
+        report,
+        expected_participants,
+        equipment,
+        picked,
+        policy,
+        use_room=use_room,
+        use_time=use_time,
     )
     dates = [
         PreviewDate(

@@ -112,14 +112,15 @@ def _preview(form: BookingRequestForm) -> leader_selectors.Preview | None:
         picked=form.picked_values(),
         policy=form.holiday_policy(data["group"]),
         use_room=form.use_room(),
+        use_time=form.use_time(),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    # "Check" and "use this room for all clashing dates" re-show the form; only "send" sends.
-    checking = "check" in request.POST or "use_room" in request.POST
+    # "Check" and the "for all clashing dates" choices re-show the form; only "send" sends.
+    checking = any(name in request.POST for name in ("check", "use_room", "use_time"))
     form = _request_form(request, submitting=not checking)
     if request.method == "POST" and form.is_valid() and not checking:
         data = form.cleaned_data

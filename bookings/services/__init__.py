@@ -9,7 +9,13 @@ its transaction (`bookings.locking`), split by sub-domain as Zulip's actions are
 - transitions (internal): the one function per row transition that all of the above share.
 """
 
-from .changes import occurrence_cancel, occurrence_move, occurrence_reinstate, series_withdraw
+from .changes import (
+    occurrence_cancel,
+    occurrence_move,
+    occurrence_reinstate,
+    occurrences_move,
+    series_withdraw,
+)
 from .closures import ClosureChange, closure_create, closure_delete, closure_update
 from .decisions import (
     occurrence_decline,
@@ -48,6 +54,7 @@ __all__ = [
     "occurrence_reinstate",
     "occurrences_confirm",
     "occurrences_decline",
+    "occurrences_move",
     "school_holidays_import",
     "series_confirm",
     "series_decline",

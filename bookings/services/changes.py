@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -165,6 +166,80 @@ def _move(
             actor_id=user.pk,
         )
     return row
+
+
+def occurrences_move(
+    *,
+    user: User,
+    series: Series,
+    moves: Sequence[tuple[Occurrence, Room, datetime, datetime]],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> list[Occurrence]:
+    """Staff move several requested dates of one request, each to its (room, start, end):
+    one transaction (any date refused at its new place: nothing moves), one e-mail."""
+    if not can_decide(user, series):
+        raise PermissionDenied(Messages.NOT_ALLOWED_FOR_GROUP)
+    if not moves:
+        raise ValidationError({"occurrence": str(Messages.NOTHING_TO_MOVE)})
+    for occurrence, room, starts_at, ends_at in moves:
+        if occurrence.series_id != series.pk or room.center_id != series.group.center_id:
+            raise ValidationError({"occurrence": str(Messages.NOT_ACTIVE)})
+        if not room.bookable:
+            raise ValidationError({"room": str(Messages.ROOM_NOT_BOOKABLE)})
+        if ends_at <= starts_at or starts_at < timezone.now():
+            raise ValidationError({"starts_at": str(Messages.DATE_PAST)})
+    return _move_many(
+        user=user,
+        series_id=series.pk,
+        moves={o.pk: (room, starts_at, ends_at) for o, room, starts_at, ends_at in moves},
+        reason=_reason(reason, required=False),
+        expected_version=expected_version,
+    )
+
+
+@in_transaction
+def _move_many(
+    *,
+    user: User,
+    series_id: int,
+    moves: dict[int, tuple[Room, datetime, datetime]],
+    reason: str,
+    expected_version: int | None,
+) -> list[Occurrence]:
+    locked = lock(
+        rooms={*rooms_of(list(moves)), *(room.pk for room, _s, _e in moves.values())},
+        series=[series_id],
+        rows=list(moves),
+        row_states=[OccurrenceState.REQUESTED],
+    )
+    if expected_version is not None and locked.series[0].version != expected_version:
+        raise StaleEdit(current=locked.series[0].version)
+    if len(locked.rows) != len(moves):  # a date decided or removed meanwhile
+        raise ValidationError({"occurrence": ValidationError(str(Messages.STALE), code=STALE)})
+    history = reason or N_("moved")
+    tz = locked.series[0].group.center.tz
+    for row in sorted(locked.rows, key=lambda r: r.starts_at):
+        room, starts_at, ends_at = moves[row.pk]
+        transitions.move(
+            user=user,
+            row=row,
+            room=room,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=history,
+            keep_confirmed=False,
+            tz=tz,
+        )
+    transitions.touch([series_id], user=user, reason=history)
+    enqueue(
+        event="date_moved",
+        series_id=series_id,
+        occurrence_ids=sorted(moves),
+        actor_id=user.pk,
+        reason=reason,
+    )
+    return locked.rows
 
 
 # --- cancel and reinstate -------------------------------------------------------------------

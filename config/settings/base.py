@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "schedule",
-    "axes",
+    "config.apps.LoginProtectionConfig",  # django-axes
     "csp",
     "accounts",
     "centers",

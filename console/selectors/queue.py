@@ -83,6 +83,37 @@ class RequestCard:
         return [line for line in self.dates if line.is_free]
 
     @property
+    def bulk_rooms(self) -> list[tuple[Room, list[DateLine]]]:
+        """Rooms the engine offers at the same time for two or more clashing dates, with those
+        dates: one choice for all of them ("use this room for all clashing dates")."""
+        by_room: dict[int, tuple[Room, list[DateLine]]] = {}
+        for line in self.clashing:
+            for alternative in line.alternatives:
+                if alternative.kind == "room":
+                    by_room.setdefault(alternative.room.pk, (alternative.room, []))[1].append(line)
+        return [(room, lines) for room, lines in by_room.values() if len(lines) >= 2]
+
+    @property
+    def bulk_time(self) -> list[DateLine]:
+        """Clashing dates the engine offers their own room at another time for, when two or
+        more: one choice for all of them ("same room, another free time")."""
+        lines = [line for line in self.clashing if any(a.kind == "time" for a in line.alternatives)]
+        return lines if len(lines) >= 2 else []
+
+    def moves_to(
+        self, room_pk: int | None, *, kind: str = "room"
+    ) -> list[tuple[Occurrence, Room, datetime, datetime]]:
+        """For each clashing date, the engine's first alternative of `kind` ("room": in room
+        `room_pk` at the same time; "time": its own room at another time) as a move."""
+        moves = []
+        for line in self.clashing:
+            for alt in line.alternatives:
+                if alt.kind == kind and (kind == "time" or alt.room.pk == room_pk):
+                    moves.append((line.occurrence, alt.room, alt.starts_at, alt.ends_at))
+                    break
+        return moves
+
+    @property
     def first_start(self) -> datetime | None:
         return self.dates[0].occurrence.starts_at if self.dates else None
 

@@ -11,6 +11,7 @@ from .requests import (
     request_decline,
     request_detail,
     request_message,
+    request_use_room,
     requests,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "request_decline",
     "request_detail",
     "request_message",
+    "request_use_room",
     "requests",
     "week",
     "week_pdf",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from bookings import services
@@ -24,6 +25,7 @@ from ..forms import (
     MessageForm,
     MoveForm,
     ReasonForm,
+    UseRoomForm,
 )
 from ._common import POST, _back, _form_errors, _refused, center_view
 
@@ -154,6 +156,53 @@ def request_dates(request: HttpRequest, center: Center, series: Series) -> HttpR
     else:
         messages.success(request, done % {"count": len(dates)})
     return _back(request, staff_selectors.request_url(center, series.pk))
+
+
+@center_view(methods=POST, obj="series")
+def request_use_room(request: HttpRequest, center: Center, series: Series) -> HttpResponse:
+    """Move every clashing date to the room the engine offers for it at the same time (or to
+    the engine's nearest free time in its own room): the dates the page showed, or nothing
+    (the offers changed meanwhile)."""
+    form = UseRoomForm(request.POST)
+    back = _back(request, staff_selectors.request_url(center, series.pk))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return back
+    kind = form.cleaned_data["kind"]
+    moves = staff_selectors.request_card(series).moves_to(form.cleaned_data["room"], kind=kind)
+    if not moves or {o.pk for o, *_rest in moves} != form.cleaned_data["dates"]:
+        messages.error(
+            request,
+            _("The free rooms have changed meanwhile; nothing was moved. Please check again."),
+        )
+        return back
+    try:
+        services.occurrences_move(
+            user=request.user,
+            series=series,
+            moves=moves,
+            expected_version=form.cleaned_data["version"],
+        )
+    except (BookingConflict, ValidationError) as error:
+        _refused(request, error, series=series, form=form)
+    else:
+        done = (
+            ngettext(
+                "Moved %(count)s date to another free time in %(room)s. The leaders have been "
+                "told.",
+                "Moved %(count)s dates to other free times in %(room)s. The leaders have been "
+                "told.",
+                len(moves),
+            )
+            if kind == "time"
+            else ngettext(
+                "Moved %(count)s date to %(room)s. The leaders have been told.",
+                "Moved %(count)s dates to %(room)s. The leaders have been told.",
+                len(moves),
+            )
+        )
+        messages.success(request, done % {"count": len(moves), "room": moves[0][1].name})
+    return back
 
 
 @center_view(methods=POST, obj="date")

@@ -95,3 +95,15 @@ def test_series_list_shows_who_where_and_when(client, admin_user, make_room, mak
     assert "19 Feb 2030" in body
     for facet in ("By status", "By repeats"):
         assert facet in body
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("de", "Anmeldeschutz"), ("en", "Login protection")]
+)
+def test_the_login_protection_section_has_a_name_in_each_language(
+    client, admin_user, language, name
+):
+    sections = _sections(_index(client, admin_user, language))
+
+    assert name in sections
+    assert "Axes" not in sections

@@ -9,7 +9,8 @@ import pytest
 from bookings import services
 from bookings.recurrence import RecurrenceRule
 from groups.models import Group
-from tests.console.conftest import TUESDAYS, world  # noqa: F401 — the fixture
+from reports.models import Coordinator
+from tests.console.conftest import DEMO_PASSWORD, TUESDAYS, world  # noqa: F401 — the fixture
 
 WIDTHS = (360, 1280)
 RAW_VALUES = re.compile(
@@ -49,6 +50,12 @@ def _pages(world) -> dict[str, tuple[str | None, str]]:  # noqa: F811
         "staff-board-week": ("anna", f"/staff/{slug}/board/?date=2030-02-05&view=week"),
         "staff-closures": ("anna", f"/staff/{slug}/closures/"),
         "staff-reports": ("anna", f"/staff/{slug}/reports/"),
+        "coordinator-reports": ("carla", "/reports/"),
+        "coordinator-organisation": (
+            "carla",
+            f"/reports/organisations/{world.language.organisation_id}/",
+        ),
+        "admin-index": ("root", "/admin/"),
         "public-centers": (None, "/"),
         "public-center": (None, f"/centers/{slug}/"),
         "public-group": (None, f"/groups/{world.breakfast.slug}/"),
@@ -78,6 +85,8 @@ def _check(page, name: str, screenshot, assert_accessible) -> None:
 def test_main_pages_fit_phone_and_desktop(
     page,
     world,  # noqa: F811
+    make_user,
+    make_organisation,
     login,
     screenshot,
     assert_accessible,
@@ -98,6 +107,14 @@ def test_main_pages_fit_phone_and_desktop(
         ),
         expected_participants=8,
     )
+    # A coordinator of the Sprachcafé's organisation, and an administrator.
+    organisation = make_organisation(name="Internationaler Kulturverein Lebensbegleitung e.V.")
+    Group.objects.filter(pk=world.language.pk).update(organisation=organisation)
+    world.language.refresh_from_db()
+    Coordinator.objects.create(
+        user=make_user(username="carla", password=DEMO_PASSWORD), organisation=organisation
+    )
+    make_user(username="root", password=DEMO_PASSWORD, is_superuser=True, is_staff=True)
     Group.objects.filter(pk=world.breakfast.pk).update(name=LONG_NAME, is_public=True)
     Group.objects.filter(pk=world.language.pk).update(name=LONG_NAME + " II")
     current = None

@@ -17,6 +17,7 @@ SERIES_PAGES = [
     "request_decline",
     "request_message",
     "request_dates",
+    "request_use_room",
 ]
 DATE_PAGES = ["date_move", "date_decline"]
 CLOSURE_PAGES = ["closure_edit", "closure_delete"]

@@ -85,3 +85,44 @@ def test_a_waiting_date_on_a_closed_day_is_closed_not_a_clash(staff_client, worl
     assert "tag-closure" in row and "tag-clash" not in row
     assert "2 clashes" in body  # the two bookings, not the closure
     assert "1 date on a closed day" in body
+
+
+def _hint(body: str, series_pk: int) -> str:
+    hint_id = re.search(r'aria-describedby="([^"]+)"', _button(body, series_pk)).group(1)
+    return re.search(rf'id="{hint_id}">([^<]+)<', body).group(1)
+
+
+def test_the_confirm_all_hint_says_closed_days_not_clash_when_only_closures_block(
+    staff_client, world
+):
+    tz = world.center.tz
+    for occurrence in world.dates(world.request)[:2]:  # the two clashes resolved
+        services.occurrence_move(user=world.staff, occurrence=occurrence, room=world.hall)
+    Closure.objects.create(
+        center=world.center,
+        starts_at=datetime(2030, 2, 19, tzinfo=tz),
+        ends_at=datetime(2030, 2, 20, tzinfo=tz),
+        reason="Betriebsausflug",
+    )
+    staff_client.cookies["django_language"] = "en"
+
+    hint = _hint(staff_client.get(_queue(world)).content.decode(), world.request.pk)
+
+    assert "closed day" in hint
+    assert "clash" not in hint
+
+
+def test_the_confirm_all_hint_counts_clashes_and_closed_days_apart(staff_client, world):
+    tz = world.center.tz
+    Closure.objects.create(
+        center=world.center,
+        starts_at=datetime(2030, 2, 19, tzinfo=tz),
+        ends_at=datetime(2030, 2, 20, tzinfo=tz),
+        reason="Betriebsausflug",
+    )
+    staff_client.cookies["django_language"] = "en"
+
+    hint = _hint(staff_client.get(_queue(world)).content.decode(), world.request.pk)
+
+    assert "decline the 2 clashing dates" in hint
+    assert "decline the date on a closed day" in hint
