@@ -44,7 +44,7 @@ from .data import (
     FeedMeta,
     SeriesData,
 )
-from .events import occurrence_event, series_events
+from .events import EventSpec, occurrence_event, series_events, series_specs, to_event
 from .zones import _timezone_component
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "PRODID",
     "REQUESTED",
     "DateRow",
+    "EventSpec",
     "EarlierPart",
     "FeedMeta",
     "SeriesData",
@@ -62,8 +63,10 @@ __all__ = [
     "fingerprints",
     "occurrence_event",
     "series_events",
+    "series_specs",
     "set_sequences",
     "to_bytes",
+    "to_event",
 ]
 
 # What RFC 5545 3.8.7.4 says raises SEQUENCE (DURATION is never written: DTEND is).
