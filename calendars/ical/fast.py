@@ -32,6 +32,7 @@ import icalendar
 from .events import EventSpec, to_event
 
 _LIMIT = 75
+_ESCAPES = b"\\^"
 _NO_TZID = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"})
 
 
@@ -66,30 +67,21 @@ def escape(text: str) -> str:
 def fold(line: str) -> bytes:
     """One content line, folded as icalendar folds it, as bytes with CRLF."""
     data = line.encode()
-    if len(data) < _LIMIT:
+    size = len(data)
+    if size < _LIMIT:
         return data + b"\r\n"
-    if len(data) == len(line):  # ASCII: one octet per character
-        return _fold_chars(line, [1] * len(line))
-    return _fold_chars(line, [len(char.encode()) for char in line])
-
-
-def _fold_chars(line: str, sizes: list[int]) -> bytes:
-    pieces: list[str] = []
-    begin = 0  # first character of the current piece
-    count = 0  # its octets
-    for index, size in enumerate(sizes):
-        if index > begin and count + size >= _LIMIT:
-            if index - begin > 1 and line[index - 1] in "\\^":
-                # Do not end a piece with the first half of an escape: move it along.
-                pieces.append(line[begin : index - 1])
-                begin = index - 1
-                count = sizes[index - 1]
-            else:
-                pieces.append(line[begin:index])
-                begin, count = index, 0
-        count += size
-    pieces.append(line[begin:])
-    return "\r\n ".join(pieces).encode() + b"\r\n"
+    pieces = []
+    begin = 0
+    while size - begin >= _LIMIT:
+        cut = begin + _LIMIT - 1  # a piece holds at most 74 octets
+        while data[cut] & 0xC0 == 0x80:  # never inside a UTF-8 character
+            cut -= 1
+        if cut - 1 > begin and data[cut - 1] in _ESCAPES:
+            cut -= 1  # do not end a piece with the first half of an escape
+        pieces.append(data[begin:cut])
+        begin = cut
+    pieces.append(data[begin:])
+    return b"\r\n ".join(pieces) + b"\r\n"
 
 
 def _utc(moment: datetime) -> str:
