@@ -1,6 +1,6 @@
 """Profile the cold render of the 400-series center feed (bench/feeds.py's data and cold path).
 
-    .venv/bin/python bench/profile_feeds.py [N]   # prints the top N (default 25) by cumulative time
+.venv/bin/python bench/profile_feeds.py [N]   # prints the top N (default 25) by cumulative time
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import feeds  # noqa: E402  (sets up Django)
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+import feeds
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import setup_test_environment
 
 
 def main() -> int:

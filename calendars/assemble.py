@@ -84,9 +84,7 @@ def _render_blocks(
     sequences = feed_objects_record(feed=spec.identity, objects=objects)
     fresh = {}
     for item, model in zip(data, series, strict=True):
-        block = b"".join(
-            event.to_bytes(sequences.get(event.key)) for event in events[item.uid]
-        )
+        block = b"".join(event.to_bytes(sequences.get(event.key)) for event in events[item.uid])
         fresh[keys[model.pk]] = (item.tz.key, block)
     cache.set_many(fresh, BLOCK_SECONDS)
     return fresh
