@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from bookings.recurrence import RecurrenceRule, local_dates, localize, rrule_parts
+from bookings.recurrence import RecurrenceRule, local_dates, rrule_parts
 
 from .data import (
     _STATUS,
@@ -112,10 +112,15 @@ def to_event(spec: EventSpec) -> icalendar.Event:
     return event
 
 
+def _utc_of(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    """`localize(combine(day, clock), tz).astimezone(UTC)` with one conversion: in a DST gap
+    `localize` returns the fold=0 reading converted to the zone, the same instant."""
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+
+
 def _rule_end(original_start: datetime, rule: RecurrenceRule, tz: ZoneInfo) -> datetime:
     """The end the rule gives a date starting at `original_start` (wall-clock end time)."""
-    local_day = original_start.astimezone(tz).date()
-    return localize(datetime.combine(local_day, rule.end_time), tz).astimezone(UTC)
+    return _utc_of(original_start.astimezone(tz).date(), rule.end_time, tz)
 
 
 def occurrence_event(series: SeriesData, row: DateRow, uid: str) -> icalendar.Event:
@@ -194,10 +199,9 @@ def _rule_starts(
     first_day = start_w.astimezone(tz).date() - timedelta(days=1)
     if part.begins is not None:
         first_day = max(first_day, part.begins)
+    clock = rule.start_time
     starts = (
-        localize(datetime.combine(day, rule.start_time), tz).astimezone(UTC)
-        for day in local_dates(bare, through=through)
-        if day >= first_day
+        _utc_of(day, clock, tz) for day in local_dates(bare, through=through) if day >= first_day
     )
     return [start for start in starts if start_w <= start < end_w]
 

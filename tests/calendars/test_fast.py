@@ -163,3 +163,17 @@ def test_escape_and_fold_match_icalendar_on_random_lines() -> None:
         for piece in fold(line).split(b"\r\n"):
             assert len(piece) <= 75
             piece.decode()  # never a split UTF-8 character
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+def test_rule_times_in_utc_are_the_engines_across_dst_gaps_and_folds(zone: str) -> None:
+    from bookings.recurrence import localize
+    from calendars.ical.events import _utc_of
+
+    tz = ZoneInfo(zone)
+    day = date(2026, 1, 1)
+    for offset in range(366):
+        for clock in (time(0, 30), time(1, 59), time(2), time(2, 30), time(3), time(23, 59)):
+            current = day + timedelta(days=offset)
+            expected = localize(datetime.combine(current, clock), tz).astimezone(UTC)
+            assert _utc_of(current, clock, tz) == expected
