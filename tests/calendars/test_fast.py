@@ -177,3 +177,36 @@ def test_rule_times_in_utc_are_the_engines_across_dst_gaps_and_folds(zone: str) 
             current = day + timedelta(days=offset)
             expected = localize(datetime.combine(current, clock), tz).astimezone(UTC)
             assert _utc_of(current, clock, tz) == expected
+
+
+def test_rule_dates_are_the_engines_local_dates() -> None:
+    from bookings.recurrence import InvalidRule, local_dates, validate
+    from calendars.ical.events import rule_dates
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 900))
+        frequency = rng.choice(["daily", "weekly", "weekly", "monthly"])
+        rule = RecurrenceRule(
+            start,
+            time(18),
+            time(20),
+            frequency=frequency,
+            interval=rng.choice([1, 1, 2, 3, 5]),
+            weekdays=tuple(rng.sample(range(7), rng.randint(0, 3) * (frequency == "weekly"))),
+            monthly_mode="day_of_month" if frequency == "monthly" else "",
+            monthly_day=rng.randint(1, 31) if frequency == "monthly" else None,
+            until=start + timedelta(days=rng.randint(0, 4000)) if rng.random() < 0.5 else None,
+            count=rng.randint(1, 40) if rng.random() < 0.1 else None,
+            extra_dates=tuple(
+                start + timedelta(days=rng.randint(-30, 400)) for _ in range(rng.randint(0, 3))
+            ),
+        )
+        through = start + timedelta(days=rng.randint(-10, 4000)) if rng.random() < 0.8 else None
+        if rule.until is None and rule.count is None and through is None:
+            through = start + timedelta(days=400)
+        if validate(rule):
+            with pytest.raises(InvalidRule):
+                rule_dates(rule, through)
+            continue
+        assert rule_dates(rule, through) == local_dates(rule, through=through), rule
