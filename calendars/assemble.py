@@ -19,13 +19,8 @@ from django.utils import translation
 
 from bookings.models import Series
 from calendars import selectors
-from calendars.ical import (
-    calendar_shell,
-    fingerprints,
-    series_events,
-    set_sequences,
-    to_bytes,
-)
+from calendars.ical import SeriesData, calendar_shell, series_specs, to_bytes
+from calendars.ical.fast import TextEvent, write
 from calendars.services import feed_objects_record
 from centers.models import Room
 from config.site import site_url
@@ -81,16 +76,21 @@ def _render_blocks(
     """Render these series' VEVENTs, give them their SEQUENCE, cache and return the blocks."""
     with translation.override(lang):
         data = selectors.feed_series(spec, window, series=series)
-        events = {item.uid: series_events(item, window) for item in data}
-    # One throwaway calendar to read and set every new object's SEQUENCE at once.
-    holder = calendar_shell(selectors.feed_meta(spec, window), [])
+        events = {item.uid: series_text(item, window) for item in data}
+    objects = {}
     for found in events.values():
         for event in found:
-            holder.add_component(event)
-    set_sequences(holder, feed_objects_record(feed=spec.identity, objects=fingerprints(holder)))
+            objects[event.key] = (event.fingerprint, event.sequence)
+    sequences = feed_objects_record(feed=spec.identity, objects=objects)
     fresh = {}
     for item, model in zip(data, series, strict=True):
-        block = b"".join(to_bytes(event) for event in events[item.uid])
+        block = b"".join(event.to_bytes(sequences.get(event.key)) for event in events[item.uid])
         fresh[keys[model.pk]] = (item.tz.key, block)
     cache.set_many(fresh, BLOCK_SECONDS)
     return fresh
+
+
+def series_text(item: SeriesData, window: tuple[datetime, datetime]) -> list[TextEvent]:
+    """One series' VEVENTs written as text (calendars.ical.fast); tests check them against
+    icalendar's bytes."""
+    return [write(spec) for spec in series_specs(item, window)]

@@ -14,7 +14,10 @@ dates in our database:
   an RDATE takes its master's length, and Outlook ignores RDATE altogether. A shown row that
   no rule produces (a moved date a later rule no longer has, a date a change dropped) is a
   VEVENT of its own.
-- Modules: `data` (the dataclasses), `zones` (VTIMEZONE), `events` (VEVENTs of a series).
+- Modules: `data` (the dataclasses), `zones` (VTIMEZONE), `events` (what the VEVENTs of a
+  series say, `EventSpec`, and their icalendar objects: the reference), `fast` (the same
+  VEVENTs written straight to bytes, ~10x faster: what the feeds serve; tests/calendars checks
+  every rendered series both ways, byte for byte).
 - A row that differs from what the master says (moved, other room, cancelled, other state) is a
   RECURRENCE-ID override; a cancelled one keeps STATUS:CANCELLED with a visible prefix and the
   reason, because clients silently drop the date otherwise and residents never learn why.
@@ -44,7 +47,7 @@ from .data import (
     FeedMeta,
     SeriesData,
 )
-from .events import occurrence_event, series_events
+from .events import EventSpec, occurrence_event, series_events, series_specs, to_event
 from .zones import _timezone_component
 
 __all__ = [
@@ -54,6 +57,7 @@ __all__ = [
     "REQUESTED",
     "DateRow",
     "EarlierPart",
+    "EventSpec",
     "FeedMeta",
     "SeriesData",
     "build_calendar",
@@ -62,8 +66,10 @@ __all__ = [
     "fingerprints",
     "occurrence_event",
     "series_events",
+    "series_specs",
     "set_sequences",
     "to_bytes",
+    "to_event",
 ]
 
 # What RFC 5545 3.8.7.4 says raises SEQUENCE (DURATION is never written: DTEND is).

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from bookings.recurrence import RecurrenceRule, local_dates, localize, rrule_parts
+from bookings.recurrence import MAX_DATES, RecurrenceRule, local_dates, rrule_parts, validate
 
 from .data import (
     _STATUS,
@@ -31,7 +31,29 @@ def _utc_stamp(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def _base_event(
+@dataclass
+class EventSpec:
+    """What one VEVENT says, before it is written: by icalendar (`to_event`, the reference) or
+    by the plain text writer (`calendars.ical.fast`), which give the same bytes."""
+
+    tz: ZoneInfo
+    uid: str
+    summary: str  # with its state's prefix
+    start: datetime
+    end: datetime
+    status: str  # the STATUS value
+    location: str
+    description: str
+    url: str
+    sequence: int
+    modified: datetime
+    rrule: dict | None = None
+    exdates: list[datetime] = field(default_factory=list)
+    rdates: list[datetime] = field(default_factory=list)
+    recurrence_id: datetime | None = None
+
+
+def _base_spec(
     series: SeriesData,
     *,
     uid: str,
@@ -43,35 +65,71 @@ def _base_event(
     description: str,
     sequence: int,
     modified: datetime,
-) -> icalendar.Event:
+) -> EventSpec:
+    return EventSpec(
+        tz=series.tz,
+        uid=uid,
+        summary=_summary(summary, state),
+        start=start,
+        end=end,
+        status=_STATUS[state],
+        location=location,
+        description=description,
+        # A cancelled date needs no link (the master has it): kept small for big center feeds.
+        url=series.url if state != CANCELLED else "",
+        sequence=sequence,
+        modified=modified,
+    )
+
+
+def to_event(spec: EventSpec) -> icalendar.Event:
+    """The icalendar object of a VEVENT (the reference writer)."""
+    tz = spec.tz
     event = icalendar.Event()
-    event.add("uid", uid)
-    event.add("dtstamp", _utc_stamp(modified))
-    event.add("last-modified", _utc_stamp(modified))
-    event.add("sequence", sequence)
-    event.add("dtstart", _local(start, series.tz))
-    event.add("dtend", _local(end, series.tz))
-    event.add("summary", _summary(summary, state))
-    event.add("status", _STATUS[state])
-    if location:
-        event.add("location", location)
-    if description:
-        event.add("description", description)
-    # A cancelled date needs no link (the master has it): kept small for big center feeds.
-    if series.url and state != CANCELLED:
-        event.add("url", series.url)
+    event.add("uid", spec.uid)
+    event.add("dtstamp", _utc_stamp(spec.modified))
+    event.add("last-modified", _utc_stamp(spec.modified))
+    event.add("sequence", spec.sequence)
+    event.add("dtstart", _local(spec.start, tz))
+    event.add("dtend", _local(spec.end, tz))
+    event.add("summary", spec.summary)
+    event.add("status", spec.status)
+    if spec.location:
+        event.add("location", spec.location)
+    if spec.description:
+        event.add("description", spec.description)
+    if spec.url:
+        event.add("url", spec.url)
+    if spec.rrule is not None:
+        event.add("rrule", spec.rrule)
+    # One EXDATE and one RDATE per line: the simplest form every parser reads.
+    for start in spec.exdates:
+        event.add("exdate", _local(start, tz))
+    for start in spec.rdates:
+        event.add("rdate", _local(start, tz))
+    if spec.recurrence_id is not None:
+        event.add("recurrence-id", _local(spec.recurrence_id, tz))
     return event
+
+
+def _utc_of(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    """`localize(combine(day, clock), tz).astimezone(UTC)` with one conversion: in a DST gap
+    `localize` returns the fold=0 reading converted to the zone, the same instant."""
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
 def _rule_end(original_start: datetime, rule: RecurrenceRule, tz: ZoneInfo) -> datetime:
     """The end the rule gives a date starting at `original_start` (wall-clock end time)."""
-    local_day = original_start.astimezone(tz).date()
-    return localize(datetime.combine(local_day, rule.end_time), tz).astimezone(UTC)
+    return _utc_of(original_start.astimezone(tz).date(), rule.end_time, tz)
 
 
 def occurrence_event(series: SeriesData, row: DateRow, uid: str) -> icalendar.Event:
     """One date as it really is: a date override, a one-off event, or the .ics of one date."""
-    return _base_event(
+    return to_event(occurrence_spec(series, row, uid))
+
+
+def occurrence_spec(series: SeriesData, row: DateRow, uid: str) -> EventSpec:
+    return _base_spec(
         series,
         uid=uid,
         summary=series.summary,
@@ -108,6 +166,40 @@ def date_uid(series_uid: str, original_start: datetime) -> str:
     return f"{local}-{original_start.astimezone(UTC):%Y%m%dT%H%M%SZ}@{host}"
 
 
+def rule_dates(rule: RecurrenceRule, through: date | None) -> list[date]:
+    """`bookings.recurrence.local_dates` of a stored rule, by plain date arithmetic for daily
+    and weekly rules without COUNT (most series; dateutil was the biggest cost of a cold
+    feed): every `interval`-th day, or the weekdays of every `interval`-th week counted from
+    the Monday of the start (dateutil's WKST=MO), at most MAX_DATES, plus the extra dates.
+    Other rules go to the engine. Tested against `local_dates` (tests/calendars/test_fast.py).
+    """
+    last = rule.until if through is None else min(rule.until or through, through)
+    if (
+        rule.count is not None
+        or last is None
+        or rule.frequency not in ("daily", "weekly")
+        or validate(rule)  # the engine raises InvalidRule
+    ):
+        return local_dates(rule, through=through)
+    start = rule.start_date
+    dates: list[date] = []
+    if rule.frequency == "daily":
+        step, day = timedelta(days=rule.interval), start
+        while day <= last and len(dates) < MAX_DATES:
+            dates.append(day)
+            day += step
+    else:
+        offsets = [timedelta(days=weekday) for weekday in rule.effective_weekdays()]
+        step, monday = timedelta(weeks=rule.interval), start - timedelta(days=start.weekday())
+        while monday <= last and len(dates) < MAX_DATES:
+            dates.extend(d for d in (monday + o for o in offsets) if start <= d <= last)
+            monday += step
+        del dates[MAX_DATES:]
+    found = set(dates)
+    found.update(day for day in rule.extra_dates if start <= day <= last)
+    return sorted(found)
+
+
 def _parts(series: SeriesData) -> list[_Part]:
     """The series' rules in order: each earlier one up to its change, then the stored rule."""
     parts = []
@@ -141,11 +233,8 @@ def _rule_starts(
     first_day = start_w.astimezone(tz).date() - timedelta(days=1)
     if part.begins is not None:
         first_day = max(first_day, part.begins)
-    starts = (
-        localize(datetime.combine(day, rule.start_time), tz).astimezone(UTC)
-        for day in local_dates(bare, through=through)
-        if day >= first_day
-    )
+    clock = rule.start_time
+    starts = (_utc_of(day, clock, tz) for day in rule_dates(bare, through) if day >= first_day)
     return [start for start in starts if start_w <= start < end_w]
 
 
@@ -163,6 +252,11 @@ def _extra_part(parts: list[_Part], row: DateRow, tz: ZoneInfo) -> int | None:
 
 
 def series_events(series: SeriesData, window: tuple[datetime, datetime]) -> list[icalendar.Event]:
+    """The VEVENTs of one series as icalendar objects (see `series_specs`)."""
+    return [to_event(spec) for spec in series_specs(series, window)]
+
+
+def series_specs(series: SeriesData, window: tuple[datetime, datetime]) -> list[EventSpec]:
     """The VEVENTs of one series (empty when nothing is shown).
 
     Each rule of the series is its own master with its own UID, ending with UNTIL before the
@@ -189,18 +283,18 @@ def series_events(series: SeriesData, window: tuple[datetime, datetime]) -> list
             loose.append(row)
         else:
             assigned[index].append(row)
-    events: list[icalendar.Event] = []
+    events: list[EventSpec] = []
     for part, found, part_rows in zip(parts, starts, assigned, strict=True):
         if part_rows:
-            events.extend(_part_events(series, part, found, part_rows))
+            events.extend(_part_specs(series, part, found, part_rows))
     for row in loose:
-        events.append(occurrence_event(series, row, uid=date_uid(series.uid, row.original_start)))
+        events.append(occurrence_spec(series, row, uid=date_uid(series.uid, row.original_start)))
     return events
 
 
-def _part_events(
+def _part_specs(
     series: SeriesData, part: _Part, rule_starts: list[datetime], rows: list[DateRow]
-) -> list[icalendar.Event]:
+) -> list[EventSpec]:
     """The master VEVENT of one rule and its overrides."""
     tz, rule = series.tz, part.rule
     by_start = {r.original_start.astimezone(UTC): r for r in rows}
@@ -227,7 +321,7 @@ def _part_events(
 
     if not rule_starts and len(rows) == 1:
         # One date and no rule: a plain event with the real time, room and state.
-        return [occurrence_event(series, rows[0], uid=part.uid)]
+        return [occurrence_spec(series, rows[0], uid=part.uid)]
 
     dtstart = rule_starts[0] if rule_starts else extra[0]
     overrides = [r for r in rows if differs(r)]
@@ -236,7 +330,7 @@ def _part_events(
     master_modified = max(
         [series.updated_at] + [r.updated_at for r in rows if r.id not in override_ids]
     )
-    master = _base_event(
+    master = _base_spec(
         series,
         uid=part.uid,
         summary=series.summary,
@@ -251,19 +345,14 @@ def _part_events(
     if rule_starts:
         parts = {k: v for k, v in rrule_parts(rule).items() if k != "COUNT"}
         parts["UNTIL"] = rule_starts[-1].astimezone(UTC)
-        master.add("rrule", parts)
-        # One EXDATE per line: the simplest form every parser reads.
-        for start in rule_starts:
-            if start not in by_start:
-                master.add("exdate", _local(start, tz))
-    # The rule's own extra dates only, one per line.
-    for start in extra:
-        if start != dtstart:
-            master.add("rdate", _local(start, tz))
+        master.rrule = parts
+        master.exdates = [start for start in rule_starts if start not in by_start]
+    # The rule's own extra dates only.
+    master.rdates = [start for start in extra if start != dtstart]
 
     events = [master]
     for row in overrides:
-        override = occurrence_event(series, row, uid=part.uid)
-        override.add("recurrence-id", _local(row.original_start, tz))
+        override = occurrence_spec(series, row, uid=part.uid)
+        override.recurrence_id = row.original_start
         events.append(override)
     return events

@@ -156,10 +156,10 @@ def test_after_one_change_only_that_series_is_rendered_again(
         for s in expand(other.rule, group.center.tz)
     )
     rendered = []
-    real = assemble.series_events
+    real = assemble.series_text
     monkeypatch.setattr(
         assemble,
-        "series_events",
+        "series_text",
         lambda data, window: rendered.append(data.uid) or real(data, window),
     )
     first = client.get("/feeds/center/hdk.ics").content

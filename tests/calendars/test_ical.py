@@ -237,9 +237,8 @@ def test_moved_and_cancelled_dates_are_overrides() -> None:
     )
     series = make_series(rule)
     rows = list(series.rows)
-    rows[1] = replace(rows[1], state="cancelled", reason="Feiertag", sequence=2)
-    rows[2] = replace(
-        rows[2],
+    rows[1] = rows[1]._replace(state="cancelled", reason="Feiertag", sequence=2)
+    rows[2] = rows[2]._replace(
         starts_at=rows[2].starts_at + timedelta(hours=1),
         ends_at=rows[2].ends_at + timedelta(hours=1),
         room_id=2,
