@@ -272,13 +272,17 @@ def crawl(
     limit: int = 600,
 ) -> Site:
     """Breadth-first over same-site links from `seeds`, at most `per_pattern` URLs per pattern
-    (one per admin pattern: Django's admin pages are all alike)."""
+    (one per admin pattern: Django's admin pages are all alike). Seeds are visited first, all
+    of them; `limit` bounds what is visited beyond them."""
     site = Site(role)
     seen_forms: dict[tuple, Form] = {}
     queue = list(dict.fromkeys(seeds))
+    # Every seed is visited (they name each pattern with known ids); `limit` bounds only the
+    # links found on the way, so a world with more ids cannot crowd out the last patterns.
+    seeded = set(queue)
     visited: set[str] = set()
     per: dict[str, int] = defaultdict(int)
-    while queue and len(visited) < limit:
+    while queue and (len(visited) < limit or queue[0] in seeded):
         url = queue.pop(0)
         if url in visited or SKIP.search(urlsplit(url).path):
             continue
