@@ -164,6 +164,15 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+def equipment_label(name: str, name_en: str) -> str:
+    """An equipment's name in the active language (the English one where there is one)."""
+    from django.utils.translation import get_language
+
+    if name_en and get_language() == "en":
+        return name_en
+    return name
+
+
 class Equipment(models.Model):
     """Something a room offers and a group may need: kitchen, projector, piano…"""
 
@@ -177,11 +186,7 @@ class Equipment(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return equipment_label(self.name, self.name_en)
 
 
 class Room(models.Model):

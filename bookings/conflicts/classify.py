@@ -12,12 +12,14 @@ bookings clash when their buffered ranges overlap. Ranges are half-open: touchin
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from ..policy import (
     HolidayPolicy,
@@ -33,8 +35,11 @@ Span = tuple[datetime, datetime]  # half-open [start, end), aware
 Hours = dict[int, list[tuple[time, time]]]  # weekday -> opening periods; empty = always open
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
+    """One thing in a date's way. A named tuple, not a frozen dataclass: a report makes one per
+    clashing occurrence, closure and holiday, and a frozen dataclass costs ~4 times as much to
+    make (its __init__ goes through object.__setattr__ field by field)."""
+
     kind: str  # policy.IssueKind
     message: str  # translated, ready to show: "clashes with Kochgruppe Zukunft in Küche"
     occurrence_id: int | None = None  # the clashing/competing occurrence, if any
@@ -53,7 +58,7 @@ class Issue:
         return blocks_confirmation(self.kind)
 
 
-@dataclass
+@dataclass(slots=True)
 class DateReport:
     slot: Slot
     issues: list[Issue] = field(default_factory=list)
@@ -121,8 +126,7 @@ class ConflictReport:
 # --- plain data the classification works on ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Busy:
+class Busy(NamedTuple):
     """Someone else's hold on a room unit: a confirmed block or a pending date, buffered."""
 
     starts_at: datetime
@@ -133,8 +137,7 @@ class Busy:
     room_name: str
 
 
-@dataclass(frozen=True)
-class ClosureSpan:
+class ClosureSpan(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     reason: str
@@ -186,8 +189,9 @@ def buffered(slot: Span, setup_minutes: int, cleanup_minutes: int) -> Span:
     return start - timedelta(minutes=setup_minutes), end + timedelta(minutes=cleanup_minutes)
 
 
-def overlapping(ranges: Sequence[Span], spans: Sequence[Span]) -> list[list[int]]:
+def overlapping(ranges: Sequence[Span], spans: Sequence[tuple]) -> list[list[int]]:
     """For each range, the indexes of the spans that overlap it (half-open: touching is free).
+    A span is any tuple that begins with (start, end): a `Busy` or `ClosureSpan` as it is.
 
     Sort + sweep with a heap of active spans by end, so 52 ranges against 20,000 spans costs
     O((n + m) log n) plus the matches, not n·m comparisons.
@@ -195,11 +199,12 @@ def overlapping(ranges: Sequence[Span], spans: Sequence[Span]) -> list[list[int]
     result: list[list[int]] = [[] for _ in ranges]
     if not spans or not ranges:
         return result
-    order = sorted(range(len(spans)), key=lambda j: spans[j][0])
+    # Index sorts keyed by a list's own __getitem__ (no Python lambda per element).
+    order = sorted(range(len(spans)), key=[span[0] for span in spans].__getitem__)
     active: list[tuple[datetime, int]] = []
     k, total = 0, len(order)
     push, pop = heapq.heappush, heapq.heappop
-    for i in sorted(range(len(ranges)), key=lambda i: ranges[i][0]):
+    for i in sorted(range(len(ranges)), key=[r[0] for r in ranges].__getitem__):
         start, end = ranges[i]
         while k < total and spans[order[k]][0] < end:
             push(active, (spans[order[k]][1], order[k]))
@@ -242,25 +247,29 @@ def _busy_issues(
     itself: int | None,
 ) -> list[Issue]:
     """One issue per other occurrence (a whole room holds one block per part), by start."""
+    if len(matches) > 1:
+        matches = sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id))
     issues: list[Issue] = []
-    seen: set[int] = {itself} if itself is not None else set()
-    for j in sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id)):
+    seen: set[int] = set()
+    for j in matches:
         other = busy[j]
-        if other.occurrence_id in seen:
+        occurrence_id = other.occurrence_id
+        if occurrence_id == itself or occurrence_id in seen:
             continue
-        seen.add(other.occurrence_id)
+        seen.add(occurrence_id)
         # Issues are immutable: one per occurrence, shared by every date it clashes with.
-        key = (kind, other.occurrence_id)
-        if key not in cache:
-            cache[key] = Issue(
-                kind=kind,
-                message=template % {"group": other.group_name, "room": other.room_name},
-                occurrence_id=other.occurrence_id,
-                series_id=other.series_id,
-                group_name=other.group_name,
-                room_name=other.room_name,
+        key = (kind, occurrence_id)
+        issue = cache.get(key)
+        if issue is None:
+            issue = cache[key] = Issue(
+                kind,
+                template % {"group": other.group_name, "room": other.room_name},
+                occurrence_id,
+                other.series_id,
+                other.group_name,
+                other.room_name,
             )
-        issues.append(cache[key])
+        issues.append(issue)
     return issues
 
 
@@ -287,6 +296,31 @@ def _fixed_issues(ctx: Context) -> list[Issue]:
     return fixed
 
 
+class _Said(NamedTuple):
+    templates: tuple[str, str, str, str, str]
+    outside: Issue
+    past: Issue
+    invalid: Issue
+
+
+@functools.lru_cache(maxsize=16)
+def _said(language: str) -> _Said:
+    """The messages of `classify` in the active language, translated once per language: the
+    check runs on every keystroke of the preview, and gettext is not free."""
+    return _Said(
+        templates=(
+            gettext("clashes with %(group)s in %(room)s"),
+            gettext("competing request by %(group)s for %(room)s"),
+            gettext("closed: %(reason)s"),
+            gettext("public holiday: %(name)s"),
+            gettext("school holidays: %(name)s"),
+        ),
+        outside=Issue(IssueKind.OUTSIDE_HOURS, gettext("outside the opening hours")),
+        past=Issue(IssueKind.PAST, gettext("This date is in the past.")),
+        invalid=Issue(IssueKind.INVALID, gettext("The end must be after the start.")),
+    )
+
+
 def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     """Issues per slot, in the order given; no database access."""
     room = ctx.room
@@ -297,21 +331,16 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
         held = [(start - setup, end + cleanup) for start, end in spans]
     else:
         held = spans
-    booked = overlapping(held, [(b.starts_at, b.ends_at) for b in ctx.blocks])
-    competing = overlapping(held, [(p.starts_at, p.ends_at) for p in ctx.pending])
-    closed = overlapping(spans, [(c.starts_at, c.ends_at) for c in ctx.closures])
-    # Translate each message once per call, not once per date (gettext is not free).
-    clashes_with = gettext("clashes with %(group)s in %(room)s")
-    competes_with = gettext("competing request by %(group)s for %(room)s")
-    closed_for = gettext("closed: %(reason)s")
-    holiday_is = gettext("public holiday: %(name)s")
-    school_is = gettext("school holidays: %(name)s")
+    # Busy and ClosureSpan tuples begin with (starts_at, ends_at): they are spans as they are.
+    booked = overlapping(held, ctx.blocks)
+    competing = overlapping(held, ctx.pending)
+    closed = overlapping(spans, ctx.closures)
+    said = _said(get_language() or "")
+    clashes_with, competes_with, closed_for, holiday_is, school_is = said.templates
+    outside, past, invalid = said.outside, said.past, said.invalid
     # The series' holiday policy decides which holidays stand in a date's way at all.
     public_skips = ctx.policy.skips_public_holiday(center_open=ctx.open_on_holidays)
     school_skips = ctx.policy.pauses_in_school_holidays
-    outside = Issue(IssueKind.OUTSIDE_HOURS, gettext("outside the opening hours"))
-    past = Issue(IssueKind.PAST, gettext("This date is in the past."))
-    invalid = Issue(IssueKind.INVALID, gettext("The end must be after the start."))
     beyond = Issue(
         IssueKind.HORIZON,
         ngettext(
@@ -324,35 +353,42 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     fixed = _fixed_issues(ctx)
 
     cache: dict[tuple[str, int], Issue] = {}
+    closure_issues: dict[int, Issue] = {}  # a closure over many dates: one issue, shared
+    # A series repeats a few local times: whether they lie within the hours is asked once each.
+    inside: dict[tuple[int, time, time, bool], bool] = {}
     dates: list[DateReport] = []
-    tz, holidays, hours = ctx.tz, ctx.holidays, ctx.hours
+    tz, holidays, hours, now, horizon = ctx.tz, ctx.holidays, ctx.hours, ctx.now, ctx.horizon
+    school_holidays = ctx.school_holidays if school_skips else None
+    if not (holidays and public_skips):
+        holidays = None
+    needs_approval = room.requires_approval
     for i, slot in enumerate(slots):
         issues: list[Issue] = []
         if slot.ends_at <= slot.starts_at:
             issues.append(invalid)
-        if ctx.now is not None and slot.starts_at < ctx.now:
+        if now is not None and slot.starts_at < now:
             issues.append(past)
         if booked[i]:
             issues += _busy_issues(
                 IssueKind.BOOKED, ctx.blocks, booked[i], clashes_with, cache, slot.occurrence_id
             )
         for j in closed[i]:
-            closure = ctx.closures[j]
-            message = closed_for % {"reason": closure.reason}
-            issues.append(
-                Issue(
+            issue = closure_issues.get(j)
+            if issue is None:
+                closure = ctx.closures[j]
+                issue = closure_issues[j] = Issue(
                     IssueKind.CLOSURE,
-                    message,
+                    closed_for % {"reason": closure.reason},
                     closure_id=closure.closure_id,
                     detail=closure.reason,
                 )
-            )
+            issues.append(issue)
         local_start = slot.starts_at.astimezone(tz)
         local_day = local_start.date()
-        holiday = holidays.get(local_day) if holidays and public_skips else None
+        holiday = holidays.get(local_day) if holidays else None
         if holiday:
             issues.append(Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday))
-        school = ctx.school_holidays.get(local_day) if school_skips else None
+        school = school_holidays.get(local_day) if school_holidays else None
         if school:
             issues.append(
                 Issue(IssueKind.SCHOOL_HOLIDAY, school_is % {"name": school}, detail=school)
@@ -367,11 +403,22 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
                 cache,
                 slot.occurrence_id,
             )
-        if hours and not _within_local(local_start, slot.ends_at.astimezone(tz), hours):
-            issues.append(outside)
-        if ctx.horizon is not None and slot.starts_at >= ctx.horizon:
+        if hours:
+            local_end = slot.ends_at.astimezone(tz)
+            key = (
+                local_start.weekday(),
+                local_start.time(),
+                local_end.time(),
+                local_day == local_end.date(),
+            )
+            within = inside.get(key)
+            if within is None:
+                within = inside[key] = _within_local(local_start, local_end, hours)
+            if not within:
+                issues.append(outside)
+        if horizon is not None and slot.starts_at >= horizon:
             issues.append(beyond)
-        dates.append(DateReport(slot=slot, issues=issues, needs_approval=room.requires_approval))
+        dates.append(DateReport(slot, issues, needs_approval))
     return ConflictReport(dates=dates)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from centers.holidays import public_holidays
-from centers.models import Equipment, Room
+from centers.models import Equipment, Room, equipment_label
 
 from ..policy import HolidayPolicy
 from ..recurrence import Slot, localize
 from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts
-from .fetch import FETCHES, _equipment_name, _Query
+from .fetch import FETCHES, _Query
 from .holidays import holiday_facts
 
 
@@ -25,6 +26,7 @@ def _equipment_ids(items: Iterable[Equipment | int]) -> list[int]:
     return [item if isinstance(item, int) else item.pk for item in items]
 
 
+@functools.lru_cache(maxsize=64)
 def horizon_start(center_today: date, months: int, tz) -> datetime:
     """The first moment beyond the booking horizon: local midnight after today + months."""
     last = center_today + relativedelta(months=months)
@@ -42,7 +44,7 @@ def load_context(
     fetch: str | None = None,
     policy: HolidayPolicy | None = None,
 ) -> Context:
-    """Fetch what `classify` needs: one query on PostgreSQL, two on SQLite, five or six through
+    """Fetch what `classify` needs: one query on PostgreSQL and on SQLite, five or six through
     the ORM (other databases).
 
     `now` decides what is past and where the booking horizon lies (default: the real now);
@@ -64,13 +66,7 @@ def load_context(
     if not slots:
         tz = ZoneInfo(room.center.time_zone)
         return Context(room=facts, tz=tz, now=now)
-    # `buffered` for each slot, with the two widths made once (timedelta() is not free).
-    setup, cleanup = (
-        timedelta(minutes=facts.setup_minutes),
-        timedelta(minutes=facts.cleanup_minutes),
-    )
-    held = [(s.starts_at - setup, s.ends_at + cleanup) for s in slots]
-    query = _Query(room, slots, held, _equipment_ids(equipment), ignore_series_id)
+    query = _Query(room, slots, _equipment_ids(equipment), ignore_series_id)
     if fetch is None:
         fetch = {"postgresql": "sql", "sqlite": "sqlite"}.get(connection.vendor, "orm")
     rows = FETCHES[fetch](query)
@@ -78,12 +74,20 @@ def load_context(
     ((time_zone, state, horizon_months),) = rows["center"]
     tz = ZoneInfo(time_zone)
     # A pending date holds its own room's buffers; blocks were stored with them already.
-    pending = {
-        row[2]: Busy(
-            row[0] - timedelta(minutes=row[6]), row[1] + timedelta(minutes=row[7]), *row[2:6]
+    # (A few rooms, a few widths: each timedelta is made once.)
+    widths: dict[int, timedelta] = {}
+
+    def width(minutes: int) -> timedelta:
+        found = widths.get(minutes)
+        if found is None:
+            found = widths[minutes] = timedelta(minutes=minutes)
+        return found
+
+    pending = {}
+    for start, end, pk, series_id, group_name, room_name, setup, cleanup in rows["pending"]:
+        pending[pk] = Busy(
+            start - width(setup), end + width(cleanup), pk, series_id, group_name, room_name
         )
-        for row in rows["pending"]
-    }
     blocks = {(row[2], row[0]): Busy(*row) for row in rows["block"]}
     hours: Hours = {}
     for weekday, opens, closes in rows["hours"]:
@@ -106,7 +110,7 @@ def load_context(
         policy=policy,
         open_on_holidays=open_on_holidays,
         hours=hours,
-        missing_equipment=sorted(_equipment_name(*row) for row in rows["equipment"]),
+        missing_equipment=sorted(equipment_label(*row) for row in rows["equipment"]),
         expected_participants=expected_participants,
         now=now,
         horizon=horizon_start(now.astimezone(tz).date(), horizon_months, tz),

@@ -243,7 +243,7 @@ def test_sqlite_and_orm_fetches_give_identical_reports(world) -> None:
 
 
 @pytest.mark.sqlite
-def test_sqlite_fetch_is_two_statements_whatever_the_number_of_dates(world) -> None:
+def test_sqlite_fetch_is_one_statement_whatever_the_number_of_dates(world) -> None:
     hall = world["rooms"]["hall"]
 
     def statements(slots: list[Slot]) -> int:
@@ -251,8 +251,8 @@ def test_sqlite_fetch_is_two_statements_whatever_the_number_of_dates(world) -> N
             check(room=hall, slots=slots, equipment=world["equipment"], now=NOW)
         return len(captured)
 
-    assert statements(weekly(time(17), time(19), 1)) == 2
-    assert statements(weekly(time(17), time(19), 500)) == 2
+    assert statements(weekly(time(17), time(19), 1)) == 1
+    assert statements(weekly(time(17), time(19), 500)) == 1
 
 
 @pytest.mark.postgres
