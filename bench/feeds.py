@@ -1,6 +1,7 @@
 """Benchmark: Treffpunkt's .ics feeds against django-scheduler's own iCal feed on the same data.
 
     .venv/bin/python bench/feeds.py          # DATABASE_URL picks SQLite (default) or PostgreSQL
+    .venv/bin/python bench/feeds.py --series 4000   # the growth check (same figures)
 
 Creates a throwaway test database (as Django's test runner does), a center with 400 weekly
 series (public holidays cancelled, some dates moved) and mirrors every series into
@@ -223,6 +224,24 @@ def measure(client: Client, ours: str, theirs: str, repeat: int) -> dict:
     return result
 
 
+def cold_peak_mb(cold) -> float:
+    """Extra memory at the peak of one cold render, in MB (Python allocations, traced: the
+    render runs slower under tracemalloc, so its time is taken without it)."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        cold()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return (peak - before) / 1e6
+
+
 def issue_figures(client: Client, data: dict, repeat: int = 7) -> dict:
     """cold, one change, cached, 304 and the static file, for the center feed (milliseconds)."""
     import tempfile
@@ -238,6 +257,7 @@ def issue_figures(client: Client, data: dict, repeat: int = 7) -> dict:
         assert client.get(url).status_code == 200
 
     cold_ms = timed(cold, repeat) * 1000
+    peak_mb = cold_peak_mb(cold)
     staff = User.objects.create_superuser("bench-staff", "staff@example.org", "x")
     # One future date of a different series per sample (and one for the warm-up).
     rows = []
@@ -273,6 +293,7 @@ def issue_figures(client: Client, data: dict, repeat: int = 7) -> dict:
     return {
         "name": "feeds",
         "cold_center_ms": round(cold_ms, 1),
+        "cold_center_peak_mb": round(peak_mb, 1),
         "one_change_ms": round(one_change_ms, 1),
         "cached_ms": round(cached_ms, 2),
         "not_modified_ms": round(not_modified_ms * 1000, 2),
@@ -284,6 +305,10 @@ def issue_figures(client: Client, data: dict, repeat: int = 7) -> dict:
 
 
 def main() -> int:
+    global SERIES
+    # --series N: the growth check (issue 12: 4,000 series must stay linear or better).
+    if "--series" in sys.argv:
+        SERIES = int(sys.argv[sys.argv.index("--series") + 1])
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -335,7 +360,8 @@ def main() -> int:
                 )
             figures = issue_figures(client, data)
             print(
-                "center issue 12: cold {cold_center_ms} ms, one change {one_change_ms} ms, "
+                "center issue 12: cold {cold_center_ms} ms (peak +{cold_center_peak_mb} MB), "
+                "one change {one_change_ms} ms, "
                 "cached {cached_ms} ms, 304 {not_modified_ms} ms, static file {static_ms} ms "
                 "(cached/static x{ratio_cached_vs_static})".format(**figures)
             )
