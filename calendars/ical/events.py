@@ -213,11 +213,13 @@ def _parts(series: SeriesData) -> list[_Part]:
 
 def _rule_starts(
     series: SeriesData, part: _Part, window: tuple[datetime, datetime]
-) -> list[datetime]:
-    """What the bare RRULE of `part` produces in the window, up to the materialised horizon."""
+) -> dict[datetime, datetime]:
+    """What the bare RRULE of `part` produces in the window, up to the materialised horizon:
+    each start (UTC, in order) with the end the rule gives it, made from the same local day
+    (a row's end is compared with it: one zone conversion less per row)."""
     tz, rule = series.tz, part.rule
     if rule.frequency == "once":
-        return []
+        return {}
     start_w, end_w = window
     bare = replace(rule, extra_dates=())
     through = window_last = (end_w.astimezone(tz) - timedelta(microseconds=1)).date()
@@ -228,14 +230,19 @@ def _rule_starts(
     if part.ends_before is not None:
         through = min(through, part.ends_before - timedelta(days=1))
     if through < rule.start_date:
-        return []
+        return {}
     # Dates first, then only the window's dates get a zone: ~4x cheaper than expand().
     first_day = start_w.astimezone(tz).date() - timedelta(days=1)
     if part.begins is not None:
         first_day = max(first_day, part.begins)
-    clock = rule.start_time
-    starts = (_utc_of(day, clock, tz) for day in rule_dates(bare, through) if day >= first_day)
-    return [start for start in starts if start_w <= start < end_w]
+    clock, end_clock = rule.start_time, rule.end_time
+    found: dict[datetime, datetime] = {}
+    for day in rule_dates(bare, through):
+        if day >= first_day:
+            start = _utc_of(day, clock, tz)
+            if start_w <= start < end_w:
+                found[start] = _utc_of(day, end_clock, tz)
+    return found
 
 
 def _extra_part(parts: list[_Part], row: DateRow, tz: ZoneInfo) -> int | None:
@@ -276,7 +283,8 @@ def series_specs(series: SeriesData, window: tuple[datetime, datetime]) -> list[
     assigned: list[list[DateRow]] = [[] for _ in parts]
     loose: list[DateRow] = []
     for row in rows:
-        index = owner.get(row.original_start.astimezone(UTC))
+        # Rows hold UTC datetimes; an aware datetime hashes by its instant in any case.
+        index = owner.get(row.original_start)
         if index is None:
             index = _extra_part(parts, row, series.tz)
         if index is None:
@@ -293,11 +301,12 @@ def series_specs(series: SeriesData, window: tuple[datetime, datetime]) -> list[
 
 
 def _part_specs(
-    series: SeriesData, part: _Part, rule_starts: list[datetime], rows: list[DateRow]
+    series: SeriesData, part: _Part, rule_ends: dict[datetime, datetime], rows: list[DateRow]
 ) -> list[EventSpec]:
     """The master VEVENT of one rule and its overrides."""
     tz, rule = series.tz, part.rule
-    by_start = {r.original_start.astimezone(UTC): r for r in rows}
+    by_start = {r.original_start: r for r in rows}
+    rule_starts = list(rule_ends)
     shown_rule = [s for s in rule_starts if s in by_start]
     if shown_rule:
         first, last = shown_rule[0], shown_rule[-1]
@@ -312,10 +321,11 @@ def _part_specs(
     master_state = REQUESTED if states and states.count(REQUESTED) > len(states) / 2 else CONFIRMED
 
     def differs(row: DateRow) -> bool:
+        rule_end = rule_ends.get(row.original_start)
         return (
             row.state != master_state
             or row.starts_at != row.original_start
-            or row.ends_at != _rule_end(row.original_start, rule, tz)
+            or row.ends_at != (rule_end or _rule_end(row.original_start, rule, tz))
             or row.room_id != series.room_id
         )
 
