@@ -340,24 +340,38 @@ def feed_series(
     }
     with connections[found.db].cursor() as cursor:
         cursor.execute(sql, params)
-        for pk, series_id, original, starts, ends, state, room_id, reason, seq, changed in cursor:
-            location = locations.get(room_id)
-            if location is None:
-                location = locations[room_id] = _location_of(room_id)
-            rows_by_series[series_id].append(
-                DateRow(
-                    pk,
-                    moment(original),
-                    moment(starts),
-                    moment(ends),
-                    state,
-                    room_id,
-                    location,
-                    reason,
-                    seq,
-                    moment(changed),
+        # In batches: the driver loads a batch in one call (row by row costs it ~3 µs each).
+        while batch := cursor.fetchmany(2000):
+            for (
+                pk,
+                series_id,
+                original,
+                starts,
+                ends,
+                state,
+                room_id,
+                reason,
+                seq,
+                changed,
+            ) in batch:
+                location = locations.get(room_id)
+                if location is None:
+                    location = locations[room_id] = _location_of(room_id)
+                start = moment(original)
+                rows_by_series[series_id].append(
+                    DateRow(
+                        pk,
+                        start,
+                        start if starts == original else moment(starts),
+                        moment(ends),
+                        state,
+                        room_id,
+                        location,
+                        reason,
+                        seq,
+                        moment(changed),
+                    )
                 )
-            )
     earlier: dict[int, list[EarlierPart]] = {}
     for series_id, ends_before, rule in (
         EarlierRule.objects.filter(series__in=series)
