@@ -74,18 +74,22 @@ def _render_blocks(
     keys: dict[int, str],
 ) -> dict[str, tuple[str, bytes]]:
     """Render these series' VEVENTs, give them their SEQUENCE, cache and return the blocks."""
+    series = sorted(series, key=lambda item: item.pk)
+    # One series at a time: its rows are dropped once its VEVENTs are text.
     with translation.override(lang):
-        data = selectors.feed_series(spec, window, series=series)
-        events = {item.uid: series_text(item, window) for item in data}
+        written = [
+            (item.tz.key, series_text(item, window))
+            for item in selectors.iter_feed_series(spec, window, series)
+        ]
     objects = {}
-    for found in events.values():
+    for _zone, found in written:
         for event in found:
             objects[event.key] = (event.fingerprint, event.sequence)
     sequences = feed_objects_record(feed=spec.identity, objects=objects)
     fresh = {}
-    for item, model in zip(data, series, strict=True):
-        block = b"".join(event.to_bytes(sequences.get(event.key)) for event in events[item.uid])
-        fresh[keys[model.pk]] = (item.tz.key, block)
+    for model, (zone, events) in zip(series, written, strict=True):
+        block = b"".join(event.to_bytes(sequences.get(event.key)) for event in events)
+        fresh[keys[model.pk]] = (zone, block)
     cache.set_many(fresh, BLOCK_SECONDS)
     return fresh
 

@@ -8,7 +8,7 @@ plain dataclasses of `calendars.ical`, so that building the calendar runs no que
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
@@ -304,16 +304,52 @@ def feed_series_stamps(spec: FeedSpec) -> list[tuple]:
 def feed_series(
     spec: FeedSpec, window: tuple[datetime, datetime], series: list[Series] | None = None
 ) -> list[SeriesData]:
-    """The feed's series (or these of them) with their shown rows, in a stable order (5
-    queries in all). Rows are read as tuples, not model instances: a center feed has tens of
-    thousands.
-    """
+    """The feed's series (or these of them) with their shown rows, in the order given (by pk
+    when not given)."""
     if series is None:
         series = feed_series_heads(spec)
-    rows_by_series: dict[int, list[DateRow]] = {item.pk: [] for item in series}
+    by_pk = sorted(series, key=lambda item: item.pk)
+    found = dict(
+        zip((item.pk for item in by_pk), iter_feed_series(spec, window, by_pk), strict=True)
+    )
+    return [found[item.pk] for item in series]
+
+
+def iter_feed_series(
+    spec: FeedSpec, window: tuple[datetime, datetime], series: list[Series]
+) -> Iterator[SeriesData]:
+    """These series with their shown rows, one at a time by pk (5 queries in all).
+
+    Rows are read as tuples, not model instances (a center feed has tens of thousands), in
+    series order, and each series is handed on as soon as its rows are read: a cold center
+    feed never holds more than one series' rows (the whole feed's rows were +10 MB).
+    """
+    series = sorted(series, key=lambda item: item.pk)
+    earlier: dict[int, list[EarlierPart]] = {}
+    for series_id, ends_before, rule in (
+        EarlierRule.objects.filter(series__in=series)
+        .order_by("series_id", "ends_before")
+        .values_list("series_id", "ends_before", "rule")
+    ):
+        earlier.setdefault(series_id, []).append(EarlierPart(rule_from_json(rule), ends_before))
+    host = uid_host()
+    rows = _date_rows(spec, window, series)
+    upcoming = next(rows, None)
+    for item in series:
+        own: list[DateRow] = []
+        while upcoming is not None and upcoming[0] == item.pk:
+            own.append(upcoming[1])
+            upcoming = next(rows, None)
+        yield series_data(item, own, host=host, earlier=earlier.get(item.pk, ()))
+
+
+def _date_rows(
+    spec: FeedSpec, window: tuple[datetime, datetime], series: list[Series]
+) -> Iterator[tuple[int, DateRow]]:
+    """(series id, row) of the shown dates of these series, by series, start and pk."""
     found = (
         Occurrence.objects.filter(spec.rows & _in_window(window), series__in=series)
-        .order_by("original_start", "pk")
+        .order_by("series_id", "original_start", "pk")
         .values_list(
             "pk",
             "series_id",
@@ -328,16 +364,15 @@ def feed_series(
         )
     )
     # The ORM's own SQL, run on a plain cursor: Django's per-value converters (four epoch
-    # integers and a state per row) cost more than the query on a big center's feed. Rows
-    # are turned into DateRows as they are read (never a second list of raw tuples).
+    # integers and a state per row) cost more than the query on a big center's feed.
     sql, params = found.query.get_compiler(using=found.db).as_sql()
-    moment = _moments()
     # The rooms of the feed's centers (a date moves within its center; another room is read
     # when met).
     locations = {
         room.pk: location_text(room)
         for room in Room.objects.select_related("center").filter(center_id__in=spec.center_ids)
     }
+    moment, moments_of = _moments(), None
     with connections[found.db].cursor() as cursor:
         cursor.execute(sql, params)
         # In batches: the driver loads a batch in one call (row by row costs it ~3 µs each).
@@ -354,11 +389,15 @@ def feed_series(
                 seq,
                 changed,
             ) in batch:
+                if series_id != moments_of:
+                    # Equal moments share one datetime within a series, not across the feed.
+                    moment, moments_of = _moments(), series_id
                 location = locations.get(room_id)
                 if location is None:
                     location = locations[room_id] = _location_of(room_id)
                 start = moment(original)
-                rows_by_series[series_id].append(
+                yield (
+                    series_id,
                     DateRow(
                         pk,
                         start,
@@ -370,20 +409,8 @@ def feed_series(
                         reason,
                         seq,
                         moment(changed),
-                    )
+                    ),
                 )
-    earlier: dict[int, list[EarlierPart]] = {}
-    for series_id, ends_before, rule in (
-        EarlierRule.objects.filter(series__in=series)
-        .order_by("series_id", "ends_before")
-        .values_list("series_id", "ends_before", "rule")
-    ):
-        earlier.setdefault(series_id, []).append(EarlierPart(rule_from_json(rule), ends_before))
-    host = uid_host()
-    return [
-        series_data(item, rows_by_series[item.pk], host=host, earlier=earlier.get(item.pk, ()))
-        for item in series
-    ]
 
 
 def _location_of(room_id: int) -> str:
