@@ -80,7 +80,9 @@ PAGES: list[Page] = [
     Page("!not-found", None, lambda s: "/centers/no-such-center/"),
     # --- a group leader ----------------------------------------------------------------------
     Page("leader:dashboard", "lale", lambda s: "/me/"),
+    Page("home#signed-in", "lale", lambda s: "/"),
     Page("leader:series", "lale", lambda s: f"/me/series/{s.request.pk}/"),
+    Page("leader:series#confirmed", "lale", lambda s: f"/me/series/{s.breakfast_series.pk}/"),
     Page("leader:request", "lale", lambda s: "/me/request/"),
     Page("leader:rooms", "lale", lambda s: "/me/rooms/"),
     Page("leader:room", "lale", lambda s: f"/me/rooms/{s.kitchen.pk}/?date=2030-02-05"),
@@ -99,6 +101,17 @@ PAGES: list[Page] = [
     Page("staff:overview", "anna", lambda s: f"/staff/{_c(s)}/"),
     Page("staff:requests", "anna", lambda s: f"/staff/{_c(s)}/requests/"),
     Page("staff:request", "anna", lambda s: f"/staff/{_c(s)}/requests/{s.request.pk}/"),
+    Page(
+        "staff:request#confirmed",
+        "anna",
+        lambda s: f"/staff/{_c(s)}/requests/{s.confirmed.pk}/",
+    ),
+    Page(
+        "attendance:record#staff",
+        "anna",
+        lambda s: f"/attendance/{s.breakfast_series.occurrences.first().pk}/",
+    ),
+    Page("accounts:profile#staff", "anna", lambda s: "/profile/"),
     Page("staff:board", "anna", lambda s: f"/staff/{_c(s)}/board/?date=2030-02-05"),
     Page(
         "staff:board#week",

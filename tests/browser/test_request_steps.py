@@ -96,6 +96,7 @@ def test_the_live_preview_shows_the_dates_on_the_last_step(phone, scene):  # noq
 def test_a_refused_submit_opens_the_step_of_the_first_error(
     phone,
     scene,  # noqa: F811
+    assert_accessible,
     filled,
     opens,
 ):
@@ -113,6 +114,7 @@ def test_a_refused_submit_opens_the_step_of_the_first_error(
     expect(summary).to_be_focused()  # read first, as before
     assert _shown_step(page) == opens
     expect(page.locator(".step-head:visible .step-count")).to_have_text(f"Schritt {opens} von 3")
+    assert_accessible(page, f"refused request, step {opens} at 360 px")
     # The summary's link to a field on another step opens that step at the field.
     link = summary.get_by_role("link", name=re.compile("Erwartete Teilnehmende"))
     link.click()
@@ -130,6 +132,7 @@ def test_on_a_desktop_the_whole_form_shows_at_once(page, scene, login):  # noqa:
     expect(page.locator(".step-head:visible, .step-nav:visible")).to_have_count(0)
     # Narrowed to a phone, the same page turns into steps (and back).
     page.set_viewport_size({"width": 360, "height": 800})
+    expect(page.locator("#id_start_date")).to_be_hidden()  # the media query answers a frame later
     assert _shown_step(page) == 1
     page.set_viewport_size({"width": 1280, "height": 900})
     for field in STEP_FIELDS.values():
