@@ -154,3 +154,18 @@ def test_without_script_a_phone_gets_the_whole_form(browser, live_server, scene,
     expect(page.locator("button[name=send]")).to_be_visible()
     expect(page.locator(".step-head:visible, .step-nav:visible")).to_have_count(0)
     context.close()
+
+
+def test_until_follows_from_and_keeps_the_length(page, scene, login):  # noqa: F811
+    login(page, "leila")
+    page.goto("/me/request/")
+    start, end = page.locator("#id_start_time"), page.locator("#id_end_time")
+    start.fill("18:00")
+    expect(end).to_have_value("20:00")  # a new date lasts two hours
+    start.fill("17:30")
+    expect(end).to_have_value("19:30")  # moved: the same length
+    end.fill("21:00")
+    start.fill("18:00")
+    expect(end).to_have_value("21:30")  # the length the leader set, kept
+    start.fill("23:00")
+    expect(end).to_have_value("21:30")  # never past midnight: left for the leader to fix
