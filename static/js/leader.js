@@ -127,10 +127,12 @@
         }
       });
     }
-    // After a refused submit: the step of the first marked field; only a message about the
-    // whole request (a clash, say): the last step, where the dates are.
+    // After a refused submit: the step of the first marked field. Back from "Check dates" or
+    // a choice for all clashing dates, or refused with a message about the whole request (a
+    // clash, say): the last step, where the dates are.
     var first = form.querySelector("[data-step] .has-error, [data-step] .errorlist");
-    show(first ? stepOf(first) : (summary ? last : 1), false);
+    var bound = form.hasAttribute("data-bound");
+    show(first ? stepOf(first) : (summary || bound ? last : 1), false);
     phone.addEventListener("change", function () { show(current, false); });
   }
 

@@ -84,6 +84,21 @@ def test_the_live_preview_shows_the_dates_on_the_last_step(phone, scene):  # noq
     expect(page.locator("#preview .preview-date.is-clash")).to_have_count(1)
 
 
+def test_check_dates_comes_back_to_the_last_step(phone, scene):  # noqa: F811
+    page = phone
+    page.select_option("#id_room", str(scene["kitchen"].pk))
+    page.get_by_role("button", name="Weiter").click()
+    page.fill("#id_start_date", "2030-02-19")
+    page.fill("#id_start_time", "18:00")
+    page.get_by_role("button", name="Weiter").click()
+    page.fill("#id_expected_participants", "8")
+    page.locator("button[name=check]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#form-errors")).to_have_count(0)
+    assert _shown_step(page) == 3
+    expect(page.locator("#preview .preview-date")).to_have_count(1)
+
+
 @pytest.mark.parametrize(
     ("filled", "opens"),
     [
