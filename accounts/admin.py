@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from centers.admin import CenterScopedMixin, scoped_users, sees_everything
+from centers.admin import CenterScopedMixin, TabularInline, scoped_users, sees_everything
 from groups.models import GroupLeader
 
 from .models import FeedToken, PermissionGroup, User
@@ -30,7 +30,7 @@ admin.site.unregister(AuthGroup)
 admin.site.register(PermissionGroup, GroupAdmin)
 
 
-class LeadershipInline(CenterScopedMixin, admin.TabularInline):
+class LeadershipInline(CenterScopedMixin, TabularInline):
     model = GroupLeader
     fk_name = "user"
     extra = 0

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from centers.admin import CenterScopedMixin, related_only, sees_everything
+from centers.admin import CenterScopedMixin, TabularInline, related_only, sees_everything
 
 from . import services
 from .errors import BookingConflict
@@ -36,7 +36,7 @@ for _model in [m for m in admin.site._registry if m._meta.app_label == "schedule
     admin.site.unregister(_model)
 
 
-class OccurrenceInline(CenterScopedMixin, admin.TabularInline):
+class OccurrenceInline(CenterScopedMixin, TabularInline):
     model = Occurrence
     fields = ("starts_at", "ends_at", "room", "state", "reason")
     readonly_fields = fields

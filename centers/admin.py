@@ -177,20 +177,43 @@ def related_only(field: str) -> tuple[str, type[admin.RelatedOnlyFieldListFilter
     return (field, admin.RelatedOnlyFieldListFilter)
 
 
-class OpeningHoursInline(CenterScopedMixin, admin.TabularInline):
+class TabularInline(admin.TabularInline):
+    """Django's tabular inline names its columns only in the table head, so a screen reader
+    meets unlabelled fields row after row: every field here carries its column's name."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return field
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):  # type: ignore[misc, valid-type]
+            def add_fields(self, form: forms.Form, index: int | None) -> None:
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:  # the formset's own checkbox, not a model field
+                    delete = form.fields["DELETE"]
+                    delete.widget.attrs.setdefault("aria-label", str(delete.label))
+
+        return Labelled
+
+
+class OpeningHoursInline(CenterScopedMixin, TabularInline):
     model = OpeningHours
     extra = 0
     fields = ("weekday", "opens", "closes")
 
 
-class RoomInline(CenterScopedMixin, admin.TabularInline):
+class RoomInline(CenterScopedMixin, TabularInline):
     model = Room
     extra = 0
     fields = ("name", "capacity", "floor", "step_free", "bookable", "requires_approval")
     show_change_link = True
 
 
-class ClosureInline(CenterScopedMixin, admin.TabularInline):
+class ClosureInline(CenterScopedMixin, TabularInline):
     """Closures are saved through the booking engine (see CenterAdmin.save_formset): adding one
     cancels the dates in it, changing or deleting one brings its dates back where free."""
 
@@ -253,7 +276,7 @@ class CenterAdmin(CenterScopedMixin, admin.ModelAdmin):
         return self.prepopulated_fields if sees_everything(request.user) else {}
 
 
-class RoomPartInline(CenterScopedMixin, admin.TabularInline):
+class RoomPartInline(CenterScopedMixin, TabularInline):
     model = Room
     fk_name = "parent"
     extra = 0

@@ -10,12 +10,12 @@ from django.db.models import Count, ManyToManyField, QuerySet, URLField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from centers.admin import CenterScopedMixin, related_only
+from centers.admin import CenterScopedMixin, TabularInline, related_only
 
 from .models import Group, GroupLeader, Language, Organisation
 
 
-class GroupLeaderInline(CenterScopedMixin, admin.TabularInline):
+class GroupLeaderInline(CenterScopedMixin, TabularInline):
     model = GroupLeader
     extra = 0
     fields = ("user", "role")

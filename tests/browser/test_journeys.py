@@ -74,12 +74,19 @@ def test_a_leader_on_a_phone_books_a_series_with_one_clash_in_at_most_10(
     page.goto("/me/request/")
     act = Counted(page)
 
+    # One question at a time on a phone: who and where, when, what is needed (and the dates).
+    expect(page.locator(".step-head:visible .step-count")).to_have_text("Schritt 1 von 3")
     act.select("#id_room", str(scene["kitchen"].pk))
+    act.click(page.get_by_role("button", name="Weiter"))
+    expect(page.locator(".step-head:visible .step-count")).to_have_text("Schritt 2 von 3")
     act.fill("#id_start_date", "2030-02-05")
     act.fill("#id_start_time", "18:00")
-    act.fill("#id_end_time", "20:00")
+    # "Bis" follows "Von" (a new date lasts two hours): no tap of its own.
+    expect(page.locator("#id_end_time")).to_have_value("20:00")
     act.check("input[name=frequency][value=weekly]")
     act.fill("#id_until", "2030-02-26")
+    act.click(page.get_by_role("button", name="Weiter"))
+    expect(page.locator(".step-head:visible .step-count")).to_have_text("Schritt 3 von 3")
     act.fill("#id_expected_participants", "10")
     page.locator("#id_expected_participants").blur()
     clash = page.locator("#preview .preview-date.is-clash")
