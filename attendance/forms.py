@@ -9,12 +9,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import StrictIntegerField
+
 from .models import Attendance
 from .selectors import Dimension
 
 
 class AttendanceForm(forms.Form):
-    participants = forms.IntegerField(
+    participants = StrictIntegerField(
         label=_("How many came?"),
         min_value=0,
         max_value=10_000,
@@ -52,7 +54,7 @@ class AttendanceForm(forms.Form):
         self.dimensions = dimensions
         for dimension in dimensions:
             for category in dimension.categories:
-                self.fields[f"breakdown_{category.key}"] = forms.IntegerField(
+                self.fields[f"breakdown_{category.key}"] = StrictIntegerField(
                     label=category.label,
                     required=False,
                     min_value=0,

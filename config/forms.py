@@ -4,6 +4,7 @@ where date arithmetic and the database cannot overflow (year 0001 or 9999 are ty
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ DATE_MIN = date(2000, 1, 1)
 DATE_MAX = date(2199, 12, 31)
 # Integers beyond this do not fit a 64-bit column (SQLite raises instead of finding nothing).
 INT_MAX = 2**63 - 1
+_WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
 def date_in_range(value: date) -> bool:
@@ -68,7 +70,18 @@ class BoundedDateTimeField(forms.DateTimeField):
         return result
 
 
-class BoundedIntegerField(forms.IntegerField):
+class StrictIntegerField(forms.IntegerField):
+    """A whole number written with ASCII digits (and a sign): Python's int() also reads
+    "1_000", "１２" and "1.000" (as 1, Django drops a decimal point followed by zeros) —
+    a person who typed those meant something else, and is told so."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and value.strip() and not _WHOLE.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class BoundedIntegerField(StrictIntegerField):
     """An integer that fits a 64-bit column, whatever min/max the caller sets."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -77,7 +90,7 @@ class BoundedIntegerField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
-class VersionField(forms.IntegerField):
+class VersionField(StrictIntegerField):
     """The version of the series or date the page showed: a stale submit changes nothing."""
 
     widget = forms.HiddenInput

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Occurrence, OccurrenceState, Series
 from bookings.recurrence import localize
 from centers.models import Center, Equipment, Room
-from config.forms import BoundedDateField, DateInput, SeenField, TimeInput, VersionField
+from config.forms import (
+    BoundedDateField,
+    DateInput,
+    SeenField,
+    StrictIntegerField,
+    TimeInput,
+    VersionField,
+)
 from console.board import week_day_to_show
 
 BOARD_VIEW_CHOICES = [("day", _("Day")), ("week", _("Week"))]
@@ -32,7 +39,7 @@ class BoardFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    min_capacity = forms.IntegerField(
+    min_capacity = StrictIntegerField(
         label=_("At least this many people"), min_value=1, max_value=10_000, required=False
     )
 
@@ -201,7 +208,7 @@ class UseRoomForm(forms.Form):
 
     version = VersionField()
     seen = SeenField()
-    room = forms.IntegerField(
+    room = StrictIntegerField(
         widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
     )
     kind = forms.ChoiceField(choices=[("room", "room"), ("time", "time")], required=False)
@@ -224,7 +231,7 @@ class UseRoomForm(forms.Form):
 class ClosureForm(forms.Form):
     """A closure of the whole center or one room, over whole days or a time on those days."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = StrictIntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     room = forms.ModelChoiceField(
         label=_("Room"),
         queryset=Room.objects.none(),

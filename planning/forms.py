@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.recurrence import localize
 from centers.models import Center, Room, Term, Weekday
-from config.forms import BoundedDateField, DateInput, TimeInput, VersionField
+from config.forms import BoundedDateField, DateInput, StrictIntegerField, TimeInput, VersionField
 from groups.models import Group
 
 from . import priorities
@@ -22,7 +22,7 @@ MAX_UPLOAD = 1_000_000
 
 
 class TermForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = StrictIntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
@@ -230,7 +230,7 @@ class WishForm(SlotMixin):
         coerce=int,
         initial=1,
     )
-    expected_participants = forms.IntegerField(
+    expected_participants = StrictIntegerField(
         label=_("Expected participants"), min_value=1, max_value=10000
     )
     pauses = forms.ChoiceField(

@@ -23,6 +23,7 @@ from centers.models import Equipment, Room, Term, Weekday
 from config.forms import (
     BoundedDateField,
     DateInput,
+    StrictIntegerField,
     TimeInput,
     UncutCharField,
 )
@@ -135,7 +136,7 @@ class BookingRequestForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("Repeats"), choices=FREQUENCY_CHOICES, initial="once", widget=forms.RadioSelect
     )
-    interval = forms.IntegerField(
+    interval = StrictIntegerField(
         label=_("Every how many weeks"),
         min_value=1,
         max_value=52,
@@ -169,7 +170,7 @@ class BookingRequestForm(forms.Form):
         label=_("Ends"), choices=ENDS_CHOICES, initial="until", widget=forms.RadioSelect
     )
     until = BoundedDateField(label=_("Last date"), required=False, widget=DateInput())
-    count = forms.IntegerField(
+    count = StrictIntegerField(
         label=_("Number of dates"), min_value=1, max_value=MAX_DATES, required=False
     )
     term = TermChoiceField(
@@ -192,7 +193,7 @@ class BookingRequestForm(forms.Form):
         initial=AS_USUAL,
         widget=forms.RadioSelect,
     )
-    expected_participants = forms.IntegerField(
+    expected_participants = StrictIntegerField(
         label=_("Expected participants"), min_value=1, max_value=10000
     )
     equipment = forms.ModelMultipleChoiceField(
