@@ -81,7 +81,8 @@ def _render_blocks(
     for found in events.values():
         for event in found:
             objects[event.key] = (event.fingerprint, event.sequence)
-    sequences = feed_objects_record(feed=spec.identity, objects=objects)
+    series_of = {item.uid: model.pk for item, model in zip(data, series, strict=True)}
+    sequences = feed_objects_record(feed=spec.identity, objects=objects, series_of=series_of)
     fresh = {}
     for item, model in zip(data, series, strict=True):
         block = b"".join(event.to_bytes(sequences.get(event.key)) for event in events[item.uid])

@@ -27,8 +27,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
 
 from bookings.models import EarlierRule, PlanVersion, Series
 from bookings.stamps import plan_changed_later
@@ -158,18 +159,22 @@ def _group_languages(sender: type[Model], instance: Model, action: str, **kwargs
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if isinstance(instance, Group):
-        _raise_plans({instance.center_id})
+        groups = Group.objects.filter(pk=instance.pk)
     else:  # a language's groups changed from the language's side
-        _raise_plans(
-            Group.objects.filter(pk__in=kwargs.get("pk_set") or ()).values_list(
-                "center_id", flat=True
-            )
-        )
+        groups = Group.objects.filter(pk__in=kwargs.get("pk_set") or ())
+    _languages_shown_changed(groups)
 
 
 def _language_changed(sender: type[Model], instance: Language, **kwargs: Any) -> None:
-    centers = Group.objects.filter(languages=instance).values_list("center_id", flat=True)
-    _raise_plans(set(centers), create="created" in kwargs)
+    _languages_shown_changed(Group.objects.filter(languages=instance), create="created" in kwargs)
+
+
+def _languages_shown_changed(groups: QuerySet[Group], *, create: bool = True) -> None:
+    """The groups' descriptions list their languages: the groups changed. Their stamp keys the
+    feeds' cached per-series blocks (calendars.assemble), so it moves too."""
+    centers = set(groups.values_list("center_id", flat=True))
+    groups.update(updated_at=timezone.now())
+    _raise_plans(centers, create=create)
 
 
 def _room_before(sender: type[Model], instance: Room, update_fields: Any, **_: Any) -> None:
