@@ -16,19 +16,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from .models import PlanVersion
 
-# The centers noted during the current engine transaction (None outside of one).
-_pending: ContextVar[set[int] | None] = ContextVar("plan_pending", default=None)
+
+@dataclass
+class _Block:
+    """An engine transaction block: the centers its hooks noted and those it raised already."""
+
+    noted: set[int] = field(default_factory=set)
+    raised: set[int] = field(default_factory=set)
+
+
+_block: ContextVar[_Block | None] = ContextVar("plan_block", default=None)
 
 
 def plan_changed(center_ids: Iterable[int]) -> None:
     """Raise the plan version of these centers (call inside the writer's transaction, last)."""
-    for center_id in sorted({pk for pk in center_ids if pk is not None}):
+    ids = sorted({pk for pk in center_ids if pk is not None})
+    block = _block.get()
+    if block is not None:
+        block.raised.update(ids)
+    for center_id in ids:
         updated = PlanVersion.objects.filter(center_id=center_id).update(version=F("version") + 1)
         if not updated:
             try:
@@ -41,29 +54,34 @@ def plan_changed(center_ids: Iterable[int]) -> None:
 def plan_changed_later(center_ids: Iterable[int]) -> None:
     """Raise the plan version of these centers in the current transaction: at the end of the
     engine's transaction block when inside one, else now (a hook of a plain model save)."""
-    pending = _pending.get()
-    if pending is None:
+    block = _block.get()
+    if block is None:
         plan_changed(center_ids)
     else:
-        pending.update(pk for pk in center_ids if pk is not None)
+        block.noted.update(pk for pk in center_ids if pk is not None)
 
 
 @contextmanager
 def plan_changes_at_end() -> Iterator[None]:
     """Collect `plan_changed_later` until the block ends, then raise them (only when the block
     ends normally: on an error its transaction rolls back anyway). Nested blocks join the
-    outermost one. Use inside the transaction, around the whole write."""
-    if _pending.get() is not None:
+    outermost one. Use inside the transaction, around the whole write.
+
+    A center the block raised already is not raised again: its row stays locked until the
+    commit, so once is enough, and a second UPDATE of a row this transaction wrote makes
+    PostgreSQL check its foreign key (FOR KEY SHARE on the center), which waits for anyone
+    holding the center row."""
+    if _block.get() is not None:
         yield
         return
-    token = _pending.set(set())
+    block = _Block()
+    token = _block.set(block)
     try:
         yield
-        pending = _pending.get()
     finally:
-        _pending.reset(token)
-    if pending:
-        plan_changed(pending)
+        _block.reset(token)
+    if block.noted - block.raised:
+        plan_changed(block.noted - block.raised)
 
 
 def plan_version(center_id: int) -> int:
