@@ -51,14 +51,20 @@ def plan_changed(center_ids: Iterable[int]) -> None:
                 PlanVersion.objects.filter(center_id=center_id).update(version=F("version") + 1)
 
 
-def plan_changed_later(center_ids: Iterable[int]) -> None:
+def plan_changed_later(center_ids: Iterable[int], *, create: bool = True) -> None:
     """Raise the plan version of these centers in the current transaction: at the end of the
-    engine's transaction block when inside one, else now (a hook of a plain model save)."""
+    engine's transaction block when inside one, else now (a hook of a plain model save).
+
+    `create=False` (a deletion's hook) raises only existing counters when not inside an engine
+    block: a cascade from a deleted center must not create a row that points to it."""
+    ids = {pk for pk in center_ids if pk is not None}
     block = _block.get()
-    if block is None:
-        plan_changed(center_ids)
-    else:
-        block.noted.update(pk for pk in center_ids if pk is not None)
+    if block is not None:
+        block.noted.update(ids)  # the engine deletes no center: creating at the end is safe
+    elif create:
+        plan_changed(ids)
+    elif ids:
+        PlanVersion.objects.filter(center_id__in=sorted(ids)).update(version=F("version") + 1)
 
 
 @contextmanager

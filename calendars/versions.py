@@ -31,7 +31,7 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from bookings.models import EarlierRule, PlanVersion, Series
+from bookings.models import EarlierRule, Series
 from bookings.stamps import plan_changed_later
 from calendars.models import LeaderFeedVersion
 from centers.models import Center, Room
@@ -55,13 +55,7 @@ def _silent(sender: type[Model], update_fields: Iterable[str] | None) -> bool:
 
 
 def _raise_plans(center_ids: Iterable[int | None], *, create: bool = True) -> None:
-    ids = {pk for pk in center_ids if pk is not None}
-    if not ids:
-        return
-    if create:
-        plan_changed_later(ids)
-    else:  # a deletion: raise what exists, never create a row for a center being deleted
-        PlanVersion.objects.filter(center_id__in=sorted(ids)).update(version=F("version") + 1)
+    plan_changed_later((pk for pk in center_ids if pk is not None), create=create)
 
 
 def leader_feed_changed(user_ids: Iterable[int | None], *, create: bool = True) -> None:

@@ -418,3 +418,27 @@ def test_pruning_forgets_deleted_series_and_gone_feeds_but_keeps_living_series(
     ).exists()
     assert dict(FeedObject.objects.filter(key__in=kept).values_list("key", "sequence")) == kept
     assert feed_objects_prune() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_center_or_a_person_leaves_no_counter_behind(
+    make_center: Any, make_room: Any, make_group: Any, make_user: Any
+) -> None:
+    """A cascade's hooks raise only existing counters: none is created for the center or the
+    person being deleted (the commit would fail on its foreign key)."""
+    from bookings.models import PlanVersion
+    from calendars.models import LeaderFeedVersion
+
+    leader = make_user()
+    center = make_center()
+    make_room(center=center)
+    group = make_group(center=center, leaders=[leader], languages=["de"])
+    assert PlanVersion.objects.filter(center=center).exists()
+    assert LeaderFeedVersion.objects.filter(user=leader).exists()
+
+    leader.delete()
+    group.delete()  # a center keeps its groups (PROTECT): they go first
+    center.delete()  # with its rooms
+
+    assert not PlanVersion.objects.exists()
+    assert not LeaderFeedVersion.objects.exists()
