@@ -120,8 +120,20 @@ def _series_before(sender: type[Model], instance: Series, update_fields: Any, **
     _before(Series, instance, update_fields, {"group", "room"})
 
 
+def _restamp(sender: type[Model], instance: Model, update_fields: Any) -> None:
+    """A save of named fields without `updated_at` keeps the stamp that keys the feeds' cached
+    per-series blocks (calendars.assemble): move it, or the new version would be assembled
+    from the old blocks and serve the old bytes."""
+    if update_fields is None or "updated_at" in update_fields:
+        return
+    now = timezone.now()
+    sender._default_manager.filter(pk=instance.pk).update(updated_at=now)
+    instance.updated_at = now  # type: ignore[attr-defined]
+
+
 def _series_saved(sender: type[Model], instance: Series, update_fields: Any, **_: Any) -> None:
     if not _silent(Series, update_fields):
+        _restamp(Series, instance, update_fields)
         _raise_plans(_series_centers(instance) | _centers_before(instance))
 
 
@@ -142,6 +154,7 @@ def _group_before(sender: type[Model], instance: Group, update_fields: Any, **_:
 
 def _group_saved(sender: type[Model], instance: Group, update_fields: Any, **_: Any) -> None:
     if not _silent(Group, update_fields):
+        _restamp(Group, instance, update_fields)
         _raise_plans({instance.center_id} | _centers_before(instance))
 
 
@@ -175,7 +188,8 @@ def _room_before(sender: type[Model], instance: Room, update_fields: Any, **_: A
     _before(Room, instance, update_fields, {"center"})
 
 
-def _room_saved(sender: type[Model], instance: Room, **_: Any) -> None:
+def _room_saved(sender: type[Model], instance: Room, update_fields: Any, **_: Any) -> None:
+    _restamp(Room, instance, update_fields)
     _raise_plans({instance.center_id} | _centers_before(instance))
 
 
@@ -183,7 +197,8 @@ def _room_deleted(sender: type[Model], instance: Room, **_: Any) -> None:
     _raise_plans({instance.center_id}, create=False)
 
 
-def _center_saved(sender: type[Model], instance: Center, **_: Any) -> None:
+def _center_saved(sender: type[Model], instance: Center, update_fields: Any, **_: Any) -> None:
+    _restamp(Center, instance, update_fields)
     _raise_plans({instance.pk})
 
 

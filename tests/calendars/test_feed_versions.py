@@ -160,6 +160,11 @@ def _center_address(w: World) -> None:
     w.center.save(update_fields=["street", "updated_at"])
 
 
+def _center_street_alone(w: World) -> None:
+    w.center.street = "Neue Straße 1"
+    w.center.save(update_fields=["street"])  # the stamp is not named: the hook moves it
+
+
 def _series_title(w: World) -> None:
     w.weekly.title = "Frühjahrsproben"
     w.weekly.save(update_fields=["title", "updated_at"])
@@ -196,6 +201,7 @@ CHANGES: dict[str, Callable[[World], None]] = {
     "room renamed": _room_renamed,
     "center renamed": _center_renamed,
     "center address": _center_address,
+    "center address saved alone": _center_street_alone,
     "series title": _series_title,
     "series deleted": _series_deleted,
     "series deleted by a queryset": _series_deleted_plainly,
