@@ -32,6 +32,7 @@ from django.db import OperationalError, connection, transaction
 from centers.models import Room
 
 from .models import Occurrence, Series
+from .stamps import plan_changes_at_end
 
 logger = logging.getLogger(__name__)
 
@@ -211,11 +212,14 @@ def retrying(service: Callable[P, R]) -> Callable[P, R]:
 
 
 def in_transaction(service: Callable[P, R]) -> Callable[P, R]:
-    """`retrying` around a fresh `transaction.atomic()` (nested in a caller's, if any)."""
+    """`retrying` around a fresh `transaction.atomic()` (nested in a caller's, if any).
+
+    Plan versions noted by model hooks during the service are raised at its end, inside the
+    transaction and after all its locks (bookings.stamps)."""
 
     @functools.wraps(service)
     def atomic(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic():
+        with transaction.atomic(), plan_changes_at_end():
             return service(*args, **kwargs)
 
     return retrying(atomic)

@@ -8,3 +8,8 @@ class CalendarsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "calendars"
     verbose_name = _("Calendar feeds")
+
+    def ready(self) -> None:
+        from calendars import versions
+
+        versions.connect()

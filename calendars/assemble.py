@@ -82,10 +82,12 @@ def _render_blocks(
             for item in selectors.iter_feed_series(spec, window, series)
         ]
     objects = {}
-    for _zone, found in written:
+    series_of = {}  # every UID of a series (its parts and standalone dates too) -> the series
+    for model, (_zone, found) in zip(series, written, strict=True):
         for event in found:
             objects[event.key] = (event.fingerprint, event.sequence)
-    sequences = feed_objects_record(feed=spec.identity, objects=objects)
+            series_of[event.key[0]] = model.pk
+    sequences = feed_objects_record(feed=spec.identity, objects=objects, series_of=series_of)
     fresh = {}
     for model, (zone, events) in zip(series, written, strict=True):
         block = b"".join(event.to_bytes(sequences.get(event.key)) for event in events)

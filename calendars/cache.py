@@ -1,7 +1,7 @@
 """Rendered feeds in the cache: one entry per feed, language and data version.
 
-The key holds a cheap data version (the centers' plan version and small reads over series and
-rooms, `selectors.data_version`), so a change or a deletion makes a new entry instead of
+The key holds a cheap data version (one indexed read of counters the writers raise in their
+transaction, `selectors.data_version`), so a change or a deletion makes a new entry instead of
 serving a stale one; nothing has to be invalidated by hand. A missing entry is assembled
 from per-series blocks (`calendars.assemble`), so only changed series are rendered again. Each entry
 is the plain and the gzipped body (compressed once), plus a small head (ETag, Last-Modified)

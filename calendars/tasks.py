@@ -12,3 +12,11 @@ def feeds_warm() -> int:
     if not cache_is_shared():
         return 0  # a per-process cache would keep the bytes away from the web processes
     return warm_public_feeds()
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def feed_objects_prune() -> int:
+    """Forget the SEQUENCE bookkeeping of series and feeds that are gone."""
+    from .services import feed_objects_prune as prune
+
+    return prune()

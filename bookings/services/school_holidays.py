@@ -37,6 +37,7 @@ from ..locking import LockSetChanged, in_transaction, lock, rooms_of, rooms_of_s
 from ..models import Cause, Occurrence, OccurrenceState, Series, SeriesStatus
 from ..permissions import can_book_for_group
 from ..policy import IssueKind
+from ..stamps import plan_changed_later
 from . import plans, transitions
 from .transitions import ACTIVE_STATES, mark
 
@@ -400,6 +401,7 @@ def _opening_update(*, user: User, center_id: int, is_open: bool) -> HolidayChan
         ids = [pk for (pk, _start), day in zip(rows, days, strict=True) if day in holidays]
     locked = lock(rooms=rooms_of(ids), series=_series_of(ids), rows=ids)
     Center.objects.filter(pk=center_id).update(open_on_public_holidays=is_open)
+    plan_changed_later([center_id])  # .update() sends no signal (calendars.versions)
     _apply_locked(
         user=user,
         rows=locked.rows,

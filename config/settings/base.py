@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # The feeds' SEQUENCE bookkeeping of deleted series and gone feeds.
+    "feed-objects-prune": {
+        "task": "calendars.tasks.feed_objects_prune",
+        "schedule": crontab(minute=20, hour=3),
+    },
     # Renders only feeds whose data changed; with the Redis cache the web processes share them.
     "feeds-warm": {
         "task": "calendars.tasks.feeds_warm",
