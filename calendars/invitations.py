@@ -86,7 +86,7 @@ def series_invitation(
         identity=key,
         name="",
         tz=tz,
-        series=Series.objects.filter(pk=series.pk),
+        select_series=lambda: Series.objects.filter(pk=series.pk),
         rows=Q(state__in=selectors.PUBLIC_STATES),
         public=True,
         center_ids=(center.pk,),

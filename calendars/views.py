@@ -77,7 +77,9 @@ def _serve(request: HttpRequest, spec: selectors.FeedSpec, filename: str) -> Htt
         "lang": lang,
         "gzipped": _accepts_gzip(request),
     }
-    head = feed_cache.head(state)
+    # Only a conditional request can be answered from the head; any other reads the body.
+    conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+    head = feed_cache.head(state) if conditional else None
     if head is not None:
         response = _conditional(request, _headers(head, **options), head)
         if response.status_code != 200:
