@@ -282,12 +282,20 @@ def feed_meta(spec: FeedSpec, window: tuple[datetime, datetime]) -> FeedMeta:
 def feed_series_heads(spec: FeedSpec, pks: Iterable[int] | None = None) -> list[Series]:
     """The feed's series (or these of them) with group, center and room, in a stable order."""
     series = spec.series if pks is None else spec.series.filter(pk__in=list(pks))
-    return list(
-        series.select_related("group__center", "room__center")
+    found = list(
+        series.select_related("group__center", "room")
         .prefetch_related("group__languages")
         .order_by("pk")
         .distinct()
     )
+    # A room is in its group's center (nearly always): one Center object per center, not a
+    # second copy of it per series (a big feed's heads cost a tenth of its render).
+    centers = {item.group.center_id: item.group.center for item in found}
+    missing = {item.room.center_id for item in found} - set(centers)
+    centers.update(Center.objects.in_bulk(missing) if missing else {})
+    for item in found:
+        item.room.center = centers[item.room.center_id]
+    return found
 
 
 def feed_series_stamps(spec: FeedSpec) -> list[tuple]:
@@ -343,12 +351,15 @@ def iter_feed_series(
     host = uid_host()
     rows = _date_rows(spec, window, series)
     upcoming = next(rows, None)
+    group_texts: dict[int, tuple[str, str]] = {}
     for item in series:
-        own: list[DateRow] = []
-        while upcoming is not None and upcoming[0] == item.pk:
+        pk, own = item.pk, []
+        while upcoming is not None and upcoming[0] == pk:
             own.append(upcoming[1])
             upcoming = next(rows, None)
-        yield series_data(item, own, host=host, earlier=earlier.get(item.pk, ()))
+        yield series_data(
+            item, own, host=host, earlier=earlier.get(pk, ()), group_texts=group_texts
+        )
 
 
 def _date_rows(
@@ -380,43 +391,32 @@ def _date_rows(
         room.pk: location_text(room)
         for room in Room.objects.select_related("center").filter(center_id__in=spec.center_ids)
     }
-    moment, moments_of = _moments(), None
+    # When a date was last changed is shared by many rows (one decision, many dates): each
+    # value becomes a datetime once. Starts and ends are nearly all distinct: made directly.
+    changed_at, at = _moments(), datetime.fromtimestamp
     with connections[found.db].cursor() as cursor:
         cursor.execute(sql, params)
         # In batches: the driver loads a batch in one call (row by row costs it ~3 µs each).
         while batch := cursor.fetchmany(2000):
-            for (
-                pk,
-                series_id,
-                original,
-                starts,
-                ends,
-                state,
-                room_id,
-                reason,
-                seq,
-                changed,
-            ) in batch:
-                if series_id != moments_of:
-                    # Equal moments share one datetime within a series, not across the feed.
-                    moment, moments_of = _moments(), series_id
+            for row in batch:
+                pk, series_id, original, starts, ends, state, room_id, reason, seq, changed = row
                 location = locations.get(room_id)
                 if location is None:
                     location = locations[room_id] = _location_of(room_id)
-                start = moment(original)
+                start = at(original, UTC)
                 yield (
                     series_id,
                     DateRow(
                         pk,
                         start,
-                        start if starts == original else moment(starts),
-                        moment(ends),
+                        start if starts == original else at(starts, UTC),
+                        at(ends, UTC),
                         state,
                         room_id,
                         location,
                         reason,
                         seq,
-                        moment(changed),
+                        changed_at(changed),
                     ),
                 )
 
@@ -486,16 +486,24 @@ def series_data(
     *,
     host: str,
     earlier: Iterable[EarlierPart] = (),
+    group_texts: dict[int, tuple[str, str]] | None = None,
 ) -> SeriesData:
+    """A series as its VEVENTs need it; `group_texts` keeps each group's description and
+    link for the next series of the same group (a center's feed has ten series a group)."""
     group, room = series.group, series.room
     tz = group.center.tz
     rows = list(rows)
+    texts = group_texts.get(group.pk) if group_texts is not None else None
+    if texts is None:
+        texts = (description_text(group), f"{site_url()}{group.get_absolute_url()}")
+        if group_texts is not None:
+            group_texts[group.pk] = texts
     return SeriesData(
         uid=f"series-{series.pk}@{host}",
         summary=series.display_title,
-        description=description_text(group),
+        description=texts[0],
         location=location_text(room),
-        url=f"{site_url()}{group.get_absolute_url()}",
+        url=texts[1],
         tz=tz,
         rule=series.rule,
         room_id=room.pk,

@@ -189,11 +189,19 @@ def rule_dates(rule: RecurrenceRule, through: date | None) -> list[date]:
             dates.append(day)
             day += step
     else:
-        offsets = [timedelta(days=weekday) for weekday in rule.effective_weekdays()]
+        # Each weekday is its own progression from the Monday of the start's week.
         step, monday = timedelta(weeks=rule.interval), start - timedelta(days=start.weekday())
-        while monday <= last and len(dates) < MAX_DATES:
-            dates.extend(d for d in (monday + o for o in offsets) if start <= d <= last)
-            monday += step
+        for weekday in sorted(set(rule.effective_weekdays())):
+            day = monday + timedelta(days=weekday)
+            if day < start:
+                day += step
+            # At most MAX_DATES of each weekday: the first MAX_DATES of all are among them.
+            for _ in range(MAX_DATES):
+                if day > last:
+                    break
+                dates.append(day)
+                day += step
+        dates.sort()
         del dates[MAX_DATES:]
     found = set(dates)
     found.update(day for day in rule.extra_dates if start <= day <= last)
