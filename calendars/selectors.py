@@ -9,7 +9,7 @@ plain dataclasses of `calendars.ical`, so that building the calendar runs no que
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -66,6 +66,9 @@ class FeedSpec:
     center_ids: tuple[int, ...] = ()
     # A leader's feed: the person whose version tells whether their leaderships changed.
     user_id: int | None = None
+    # `data_version` as read with the feed itself (public feeds: one query for both, so that
+    # a conditional request costs one query); None: not read yet.
+    known_version: str | None = None
 
     @cached_property
     def series(self) -> QuerySet[Series]:
@@ -99,11 +102,25 @@ def _public_series() -> QuerySet[Series]:
     return Series.objects.filter(group__is_public=True, status__in=PUBLIC_SERIES)
 
 
+def _plan_of(center: Center) -> str:
+    """`data_version` of a one-center feed from the center's plan version read with it (the
+    same text the query gives)."""
+    try:
+        found = [(center.pk, center.plan_version.version)]
+    except PlanVersion.DoesNotExist:
+        found = []
+    return f"plan={found}"
+
+
 def group_feed(slug: str) -> FeedSpec:
-    group = Group.objects.select_related("center").filter(slug=slug, is_public=True).first()
+    group = (
+        Group.objects.select_related("center__plan_version")
+        .filter(slug=slug, is_public=True)
+        .first()
+    )
     if group is None:
         raise Http404
-    return _group_spec(group)
+    return replace(_group_spec(group), known_version=_plan_of(group.center))
 
 
 def _group_spec(group: Group) -> FeedSpec:
@@ -119,10 +136,10 @@ def _group_spec(group: Group) -> FeedSpec:
 
 
 def room_feed(room_id: int) -> FeedSpec:
-    room = Room.objects.select_related("center").filter(pk=room_id).first()
+    room = Room.objects.select_related("center__plan_version").filter(pk=room_id).first()
     if room is None:
         raise Http404
-    return _room_spec(room)
+    return replace(_room_spec(room), known_version=_plan_of(room.center))
 
 
 def _room_spec(room: Room) -> FeedSpec:
@@ -143,10 +160,10 @@ def _room_spec(room: Room) -> FeedSpec:
 
 
 def center_feed(slug: str) -> FeedSpec:
-    center = Center.objects.filter(slug=slug).first()
+    center = Center.objects.select_related("plan_version").filter(slug=slug).first()
     if center is None:
         raise Http404
-    return _center_spec(center)
+    return replace(_center_spec(center), known_version=_plan_of(center))
 
 
 def _center_spec(center: Center) -> FeedSpec:

@@ -357,6 +357,30 @@ def test_hooks_inside_an_engine_transaction_raise_the_version_at_its_end(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["center", "group", "room"])
+def test_a_public_feed_reads_its_version_with_itself_and_a_304_costs_one_query(
+    client: Client, world: World, kind: str
+) -> None:
+    url, spec = {
+        "center": (CENTER_FEED, lambda: selectors.center_feed("hdk")),
+        "group": ("/feeds/group/chor.ics", lambda: selectors.group_feed("chor")),
+        "room": (f"/feeds/room/{world.hall.pk}.ics", lambda: selectors.room_feed(world.hall.pk)),
+    }[kind]
+    window = selectors.feed_window(NOW.date(), BERLIN)
+    assert spec().known_version == selectors.data_version(spec(), window)
+    etag = client.get(url)["ETag"]
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, headers={"if_none_match": etag}).status_code == 304
+    assert len(captured.captured_queries) == 1
+
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        _date_cancelled(world)
+    assert spec().known_version == selectors.data_version(spec(), window)
+    assert client.get(url, headers={"if_none_match": etag}).status_code == 200
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["center", "group", "room", "leader", "staff"])
 def test_reading_the_version_is_one_query_whatever_the_number_of_series(
     world: World, kind: str, make_user: Any
