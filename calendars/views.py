@@ -61,9 +61,13 @@ def _headers(
 
 def _conditional(request: HttpRequest, response: HttpResponse, head: Head) -> HttpResponse:
     """A 304 (or 412) when the client's copy is current, else `response` itself."""
-    return get_conditional_response(
+    answer = get_conditional_response(
         request, etag=response["ETag"], last_modified=head.last_modified, response=response
     )
+    if answer is not response:
+        # Django's 304 keeps the caching headers only; the feed's language is the feed's.
+        answer["Content-Language"] = response["Content-Language"]
+    return answer
 
 
 def _serve(request: HttpRequest, spec: selectors.FeedSpec, filename: str) -> HttpResponse:

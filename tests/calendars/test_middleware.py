@@ -1,0 +1,77 @@
+"""Feeds take the short way through the stack (calendars.middleware): no session or user, the
+security headers still on, and whatever is not a feed answer goes the whole way."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.recurrence import expand
+
+
+@pytest.fixture
+def feed(make_center, make_room, make_group) -> str:
+    center = make_center(slug="hdk", time_zone="Europe/Berlin")
+    room = make_room(center=center)
+    group = make_group(center=center, name="Chor", slug="chor")
+    series = Series.objects.create(
+        group=group,
+        room=room,
+        status=SeriesStatus.CONFIRMED,
+        frequency="weekly",
+        weekdays=[1],
+        start_date=date(2026, 12, 1),
+        until=date(2027, 3, 2),
+        start_time=time(18),
+        end_time=time(20),
+    )
+    Occurrence.objects.bulk_create(
+        Occurrence(
+            series=series,
+            room=room,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            original_start=s.original_start,
+            state=OccurrenceState.CONFIRMED,
+        )
+        for s in expand(series.rule, center.tz)
+    )
+    return "/feeds/group/chor.ics"
+
+
+def _session_touched(response: Any) -> bool:
+    return "Cookie" in response.get("Vary", "") or "sessionid" in response.cookies
+
+
+def test_a_feed_is_answered_before_sessions_and_keeps_the_security_headers(
+    client: Client, feed: str, make_user: Any
+) -> None:
+    client.force_login(make_user())  # a signed-in browser opening the link
+    response = client.get(feed)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert int(response["Content-Length"]) == len(response.content)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in response
+    # Answered without the session: no Vary: Cookie, no user attached to the request.
+    assert not _session_touched(response)
+    assert not hasattr(response.wsgi_request, "user")
+
+
+def test_a_missing_feed_is_the_sites_own_404_page(client: Client, feed: str) -> None:
+    response = client.get("/feeds/group/gibt-es-nicht.ics")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert hasattr(response.wsgi_request, "user")  # went down the whole stack
+
+
+def test_a_post_to_a_feed_goes_the_whole_way_and_is_refused(client: Client, feed: str) -> None:
+    response = client.post(feed)
+    assert response.status_code in (403, 405)  # CSRF or require_safe, never a feed
+    assert not response["Content-Type"].startswith("text/calendar")
