@@ -75,3 +75,22 @@ def test_a_post_to_a_feed_goes_the_whole_way_and_is_refused(client: Client, feed
     response = client.post(feed)
     assert response.status_code in (403, 405)  # CSRF or require_safe, never a feed
     assert not response["Content-Type"].startswith("text/calendar")
+
+
+def test_a_group_that_is_not_public_has_no_feed(client: Client, feed: str) -> None:
+    from groups.models import Group
+
+    Group.objects.filter(slug="chor").update(is_public=False)
+    assert client.get(feed).status_code == 404
+    Group.objects.filter(slug="chor").update(is_public=True)
+    assert client.get(feed).status_code == 200
+
+
+def test_room_and_center_feeds_are_found_by_their_keys(client: Client, feed: str) -> None:
+    from centers.models import Room
+
+    room = Room.objects.get()
+    assert client.get(f"/feeds/room/{room.pk}.ics").status_code == 200
+    assert client.get(f"/feeds/room/{room.pk + 1000}.ics").status_code == 404
+    assert client.get("/feeds/center/hdk.ics").status_code == 200
+    assert client.get("/feeds/center/HDK.ics").status_code == 404
