@@ -106,9 +106,29 @@ def current(spec: selectors.FeedSpec, lang: str) -> Current:
     return Current(spec=spec, lang=lang, window=window, version=version)
 
 
+# Heads this worker has read, by cache key. A key names one feed at one data version, whose
+# bytes never change (ids are never reused: AUTOINCREMENT on SQLite, sequences on PostgreSQL),
+# so a conditional request after the first needs no cache round trip. Bounded: cleared whole.
+_HEADS: dict[str, Head] = {}
+HEADS_KEPT = 4096
+
+
 def head(state: Current) -> Head | None:
     """ETag and Last-Modified of the cached bytes of this version (None: not rendered yet)."""
-    return cache.get(state.key("head"))
+    key = state.key("head")
+    found = _HEADS.get(key)
+    if found is None:
+        found = cache.get(key)
+        if found is not None:
+            if len(_HEADS) >= HEADS_KEPT:
+                _HEADS.clear()
+            _HEADS[key] = found
+    return found
+
+
+def forget_heads() -> None:
+    """Forget the heads this worker has read (tests: ids start again in every test)."""
+    _HEADS.clear()
 
 
 def _rendered(state: Current) -> tuple[Rendered, bool]:

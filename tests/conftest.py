@@ -70,7 +70,10 @@ def _fresh_cache() -> None:
     test must not decide another's outcome."""
     from django.core.cache import cache
 
+    from calendars.cache import forget_heads
+
     cache.clear()
+    forget_heads()
 
 
 # --- factories --------------------------------------------------------------------------------

@@ -99,6 +99,29 @@ def test_a_conditional_request_never_reads_a_body_from_the_cache(
 
 
 @pytest.mark.django_db
+def test_a_worker_answers_the_next_conditional_request_without_the_cache(
+    client: Client, group, monkeypatch
+) -> None:
+    etag = client.get(FEED)["ETag"]
+    assert client.get(FEED, headers={"if-none-match": etag}).status_code == 304
+    read = []
+    real_get = feed_cache.cache.get
+    monkeypatch.setattr(
+        feed_cache.cache, "get", lambda key, *a, **k: read.append(key) or real_get(key, *a, **k)
+    )
+    response = client.get(FEED, headers={"if-none-match": etag})
+    assert response.status_code == 304 and response["ETag"] == etag
+    assert read == []
+    # A change is a new version: its head is not known yet, and the old ETag gets the new feed.
+    series = Series.objects.get(group=group)
+    series.title = "Neuer Titel"
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        series.save()  # raises the center's plan version in the same transaction
+        changed = client.get(FEED, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.mark.django_db
 def test_the_feed_window_and_its_bytes_stay_the_same_for_a_month(client: Client, group) -> None:
     from zoneinfo import ZoneInfo
 
