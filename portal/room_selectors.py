@@ -73,19 +73,24 @@ def room_occupancy(room: Room, *, view: str, day: date) -> occupancy.Calendar:
         )
         for o in occurrences
     ]
+    facts = _hours_and_closures(room, first, last)  # read once for both
     return occupancy.calendar(
         entries,
         view=view,
         day=day,
         today=timezone.localdate(timezone=tz),
-        closed=closed_days(room, first, last),
-        **free_time(room, first, last),
+        closed=closed_days(room, first, last, facts),
+        **free_time(room, first, last, facts),
     )
 
 
-def closed_days(room: Room, first: date, last: date) -> dict[date, str]:
-    """Days from `first` to `last` the room cannot be booked at all, with the reason: weekdays
-    without opening hours, and closures of the center or the room that cover the whole day."""
+# The center's opening periods by weekday, and the closures that touch the days shown.
+Facts = tuple[dict[int, list[tuple[time, time]]], list[Closure]]
+
+
+def _hours_and_closures(room: Room, first: date, last: date) -> Facts:
+    """The center's opening periods by weekday, and the closures of the center or the room (or
+    the hall it is part of) that touch the local days `first` to `last`."""
     center = room.center
     tz = center.tz
     hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
@@ -101,6 +106,14 @@ def closed_days(room: Room, first: date, last: date) -> dict[date, str]:
         .filter(Q(room__isnull=True) | Q(room__in=units))
         .only("starts_at", "ends_at", "reason")
     )
+    return hours, closures
+
+
+def closed_days(room: Room, first: date, last: date, facts: Facts) -> dict[date, str]:
+    """Days from `first` to `last` the room cannot be booked at all, with the reason: weekdays
+    without opening hours, and closures of the center or the room that cover the whole day."""
+    tz = room.center.tz
+    hours, closures = facts
     closed: dict[date, str] = {}
     day = first
     while day <= last:
@@ -118,19 +131,11 @@ def closed_days(room: Room, first: date, last: date) -> dict[date, str]:
     return closed
 
 
-def free_time(room: Room, first: date, last: date) -> dict[str, dict]:
+def free_time(room: Room, first: date, last: date, facts: Facts) -> dict[str, dict]:
     """The opening hours of each open day from `first` to `last` and the local spans closures
     of the center or the room take away from them (the calendar's `opening` and `blocked`)."""
-    center = room.center
-    tz = center.tz
-    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for weekday, opens, closes in OpeningHours.objects.filter(center=center).values_list(
-        "weekday", "opens", "closes"
-    ):
-        hours[weekday].append((opens, closes))
-    units = [room.pk] + ([room.parent_id] if room.parent_id else [])
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    tz = room.center.tz
+    hours, closures = facts
     opening: dict[date, list[tuple[time, time]]] = {}
     blocked: dict[date, list[tuple[time, time]]] = defaultdict(list)
     day = first
@@ -138,11 +143,8 @@ def free_time(room: Room, first: date, last: date) -> dict[str, dict]:
         if hours.get(day.weekday()):
             opening[day] = hours[day.weekday()]
         day += timedelta(days=1)
-    closures = Closure.objects.filter(center=center, starts_at__lt=end, ends_at__gt=start).filter(
-        Q(room__isnull=True) | Q(room__in=units)
-    )
-    for starts_at, ends_at in closures.values_list("starts_at", "ends_at"):
-        local_start, local_end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    for closure in closures:
+        local_start, local_end = closure.starts_at.astimezone(tz), closure.ends_at.astimezone(tz)
         day = max(first, local_start.date())
         while day <= min(last, local_end.date()):
             from_ = local_start.time() if local_start.date() == day else time.min
