@@ -1,12 +1,16 @@
 """Every feed a calendars test renders is written both ways: the text writer's VEVENTs
-(calendars.ical.fast) must be the bytes, keys and fingerprints of icalendar's (the reference)."""
+(calendars.ical.fast) must be the bytes, keys and fingerprints of icalendar's (the reference).
+`make_chor` makes the choir of center "hdk" with one confirmed weekly series."""
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
+from typing import Any
 
 import icalendar
 import pytest
 
+from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.recurrence import expand
 from calendars import assemble
 from calendars.ical import SeriesData, fingerprints, series_specs, to_bytes, to_event
 from calendars.ical.fast import TextEvent
@@ -35,3 +39,39 @@ def _text_writer_checked_against_icalendar(monkeypatch: pytest.MonkeyPatch) -> I
 
     monkeypatch.setattr(assemble, "series_text", checked)
     yield
+
+
+@pytest.fixture
+def make_chor(make_center, make_room, make_group) -> Callable[..., Any]:
+    """The group "Chor" (slug chor) of center "hdk" with a confirmed weekly series from
+    `start_date` to `until` on `weekdays`, 18:00–20:00, every date stored."""
+
+    def make(*, weekdays: list[int], start_date: date, until: date, **center: Any) -> Any:
+        place = make_center(slug="hdk", **center)
+        room = make_room(center=place)
+        group = make_group(center=place, name="Chor", slug="chor")
+        series = Series.objects.create(
+            group=group,
+            room=room,
+            status=SeriesStatus.CONFIRMED,
+            frequency="weekly",
+            weekdays=weekdays,
+            start_date=start_date,
+            until=until,
+            start_time=time(18),
+            end_time=time(20),
+        )
+        Occurrence.objects.bulk_create(
+            Occurrence(
+                series=series,
+                room=room,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                original_start=s.original_start,
+                state=OccurrenceState.CONFIRMED,
+            )
+            for s in expand(series.rule, place.tz)
+        )
+        return group
+
+    return make

@@ -4,7 +4,7 @@ month (issue 12, item 3)."""
 from __future__ import annotations
 
 import gzip
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
+from bookings.models import Occurrence, OccurrenceState, Series
 from bookings.recurrence import expand
 from calendars import cache as feed_cache
 from calendars.selectors import feed_window
@@ -30,33 +30,13 @@ def _frozen_clock_and_cache() -> Any:
 
 
 @pytest.fixture
-def group(make_center, make_room, make_group) -> Any:
-    center = make_center(slug="hdk", time_zone="Europe/Berlin")
-    room = make_room(center=center)
-    group = make_group(center=center, name="Chor", slug="chor")
-    series = Series.objects.create(
-        group=group,
-        room=room,
-        status=SeriesStatus.CONFIRMED,
-        frequency="weekly",
+def group(make_chor) -> Any:
+    return make_chor(
         weekdays=[1, 3],
         start_date=date(2026, 1, 6),
         until=date(2026, 12, 22),
-        start_time=time(18),
-        end_time=time(20),
+        time_zone="Europe/Berlin",
     )
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=room,
-            starts_at=s.starts_at,
-            ends_at=s.ends_at,
-            original_start=s.original_start,
-            state=OccurrenceState.CONFIRMED,
-        )
-        for s in expand(series.rule, center.tz)
-    )
-    return group
 
 
 @pytest.mark.django_db

@@ -3,44 +3,18 @@ and the feed says which language it is in (issue 12, item 5)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
+from bookings.models import Occurrence
 
 
 @pytest.fixture
-def group(make_center, make_room, make_group) -> Any:
-    center = make_center(slug="hdk")
-    room = make_room(center=center)
-    group = make_group(center=center, name="Chor", slug="chor")
-    series = Series.objects.create(
-        group=group,
-        room=room,
-        status=SeriesStatus.CONFIRMED,
-        frequency="weekly",
-        weekdays=[1],
-        start_date=date(2030, 1, 1),
-        until=date(2030, 3, 1),
-        start_time=time(18),
-        end_time=time(20),
-    )
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=room,
-            starts_at=s.starts_at,
-            ends_at=s.ends_at,
-            original_start=s.original_start,
-            state=OccurrenceState.CONFIRMED,
-        )
-        for s in expand(series.rule, center.tz)
-    )
-    return group
+def group(make_chor) -> Any:
+    return make_chor(weekdays=[1], start_date=date(2030, 1, 1), until=date(2030, 3, 1))
 
 
 def _page(client: Client, group: Any, *, host: str, language: str) -> str:

@@ -3,42 +3,20 @@ security headers still on, and whatever is not a feed answer goes the whole way.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
-
 
 @pytest.fixture
-def feed(make_center, make_room, make_group) -> str:
-    center = make_center(slug="hdk", time_zone="Europe/Berlin")
-    room = make_room(center=center)
-    group = make_group(center=center, name="Chor", slug="chor")
-    series = Series.objects.create(
-        group=group,
-        room=room,
-        status=SeriesStatus.CONFIRMED,
-        frequency="weekly",
+def feed(make_chor) -> str:
+    make_chor(
         weekdays=[1],
         start_date=date(2026, 12, 1),
         until=date(2027, 3, 2),
-        start_time=time(18),
-        end_time=time(20),
-    )
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=room,
-            starts_at=s.starts_at,
-            ends_at=s.ends_at,
-            original_start=s.original_start,
-            state=OccurrenceState.CONFIRMED,
-        )
-        for s in expand(series.rule, center.tz)
+        time_zone="Europe/Berlin",
     )
     return "/feeds/group/chor.ics"
 
