@@ -31,6 +31,10 @@ class Slot:
     original_start: datetime = field(compare=False, default=None)  # type: ignore[assignment]
     # The stored date this slot describes, if any: a date never clashes with itself.
     occurrence_id: int | None = field(compare=False, default=None)
+    # The wall-clock start and end in the zone `expand` worked in (aware, that zone), kept so
+    # that the conflict check need not convert every date back (None: not known).
+    local_start: datetime | None = field(compare=False, default=None, repr=False)
+    local_end: datetime | None = field(compare=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.original_start is None:
@@ -173,9 +177,10 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
 
 
 def _slot(day: date, rule: RecurrenceRule, tz: tzinfo) -> Slot:
-    start = localize(datetime.combine(day, rule.start_time), tz).astimezone(UTC)
-    end = localize(datetime.combine(day, rule.end_time), tz).astimezone(UTC)
-    return Slot(starts_at=start, ends_at=end, original_start=start)
+    local_start = localize(datetime.combine(day, rule.start_time), tz)
+    local_end = localize(datetime.combine(day, rule.end_time), tz)
+    start = local_start.astimezone(UTC)
+    return Slot(start, local_end.astimezone(UTC), start, None, local_start, local_end)
 
 
 def local_dates(rule: RecurrenceRule, *, through: date | None = None) -> list[date]:

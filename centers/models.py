@@ -164,11 +164,12 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-def equipment_label(name: str, name_en: str) -> str:
-    """An equipment's name in the active language (the English one where there is one)."""
+def equipment_label(name: str, name_en: str, language: str | None = None) -> str:
+    """An equipment's name in `language` (default: the active one; the English name where
+    there is one)."""
     from django.utils.translation import get_language
 
-    if name_en and get_language() == "en":
+    if name_en and (language or get_language()) == "en":
         return name_en
     return name
 

@@ -16,7 +16,7 @@ import functools
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
 from django.utils.translation import get_language, gettext, ngettext
@@ -178,6 +178,14 @@ class Context:
     now: datetime | None = None
     horizon: datetime | None = None
     horizon_months: int = 12
+    # The language the messages are in (default: the active one, looked up by `classify`).
+    language: str | None = None
+    # Which blocks and requests overlap each slot, when the fetch already knows (it asks the
+    # database one range per slot): indexes into `blocks` and `pending`, ascending, per slot of
+    # the very sequence `hits_for`. Otherwise `classify` sweeps.
+    hits_for: Sequence[Slot] | None = None
+    block_hits: list[Sequence[int]] | None = None
+    pending_hits: list[Sequence[int]] | None = None
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -241,59 +249,109 @@ def _within_local(start: datetime, end: datetime, hours: Hours) -> bool:
 def _busy_issues(
     kind: str,
     busy: Sequence[Busy],
-    matches: list[int],
+    matches: Sequence[int],
     template: str,
-    cache: dict[tuple[str, int], Issue],
+    cache: dict[int, Issue],
+    messages: dict[tuple[str, str], str],
     itself: int | None,
 ) -> list[Issue]:
-    """One issue per other occurrence (a whole room holds one block per part), by start."""
-    if len(matches) > 1:
-        matches = sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id))
-    issues: list[Issue] = []
-    seen: set[int] = set()
-    for j in matches:
-        other = busy[j]
-        occurrence_id = other.occurrence_id
-        if occurrence_id == itself or occurrence_id in seen:
-            continue
-        seen.add(occurrence_id)
-        # Issues are immutable: one per occurrence, shared by every date it clashes with.
-        key = (kind, occurrence_id)
-        issue = cache.get(key)
+    """One issue per other occurrence (a whole room holds one block per part), by start.
+
+    Issues are immutable: one per listed hold (`cache`, by index), shared by every date it
+    clashes with; a weekly series meets the same group in the same room again and again, so
+    `messages` keeps the words too."""
+    if len(matches) == 1:  # by far the most common case
+        j = matches[0]
+        issue = cache.get(j)
         if issue is None:
-            issue = cache[key] = Issue(
-                kind,
-                template % {"group": other.group_name, "room": other.room_name},
-                occurrence_id,
-                other.series_id,
-                other.group_name,
-                other.room_name,
-            )
-        issues.append(issue)
+            issue = cache[j] = _busy_issue(kind, busy[j], template, messages)
+        return [] if issue.occurrence_id == itself else [issue]
+    matches = sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id))
+    issues: list[Issue] = []
+    seen: set[int | None] = {itself}
+    for j in matches:
+        issue = cache.get(j)
+        if issue is None:
+            issue = cache[j] = _busy_issue(kind, busy[j], template, messages)
+        if issue.occurrence_id not in seen:
+            seen.add(issue.occurrence_id)
+            issues.append(issue)
     return issues
 
 
-def _fixed_issues(ctx: Context) -> list[Issue]:
+def _busy_issue(
+    kind: str, other: Busy, template: str, messages: dict[tuple[str, str], str]
+) -> Issue:
+    words = (other.group_name, other.room_name)
+    message = messages.get(words)
+    if message is None:
+        message = messages[words] = template % {"group": words[0], "room": words[1]}
+    return Issue(
+        kind,
+        message,
+        other.occurrence_id,
+        other.series_id,
+        other.group_name,
+        other.room_name,
+    )
+
+
+def _closed(slots: Sequence[Slot], closures: Sequence[ClosureSpan]) -> list[Sequence[int]]:
+    """Per slot, the indexes of the closures it overlaps. A center has a few closures in a
+    series' time: each is compared with each date (sorting and sweeping cost more); many are
+    swept."""
+    if len(closures) > 8:
+        return overlapping([(s.starts_at, s.ends_at) for s in slots], closures)
+    closed: list[Sequence[int]] = [()] * len(slots)
+    for j, closure in enumerate(closures):
+        opens, closes = closure.starts_at, closure.ends_at
+        for i, slot in enumerate(slots):
+            if slot.starts_at < closes and slot.ends_at > opens:
+                closed[i] = (*closed[i], j)
+    return closed
+
+
+def _fixed_issues(ctx: Context, language: str) -> tuple[Issue, ...]:
     """Issues that do not depend on the date: the room and the request's size and needs."""
     room = ctx.room
+    return _fixed(
+        language,
+        room.name,
+        room.bookable,
+        room.capacity,
+        ctx.expected_participants,
+        tuple(ctx.missing_equipment),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed(
+    language: str,
+    room: str,
+    bookable: bool,
+    capacity: int,
+    expected: int,
+    missing_equipment: tuple[str, ...],
+) -> tuple[Issue, ...]:
+    # Kept by their inputs: the preview asks again on every keystroke (gettext is not free).
     fixed: list[Issue] = []
-    if not room.bookable:
-        message = gettext("%(room)s cannot be booked online.") % {"room": room.name}
-        fixed.append(Issue(IssueKind.NOT_BOOKABLE, message, room_name=room.name))
-    if room.capacity < ctx.expected_participants:
+    if not bookable:
+        message = gettext("%(room)s cannot be booked online.") % {"room": room}
+        fixed.append(Issue(IssueKind.NOT_BOOKABLE, message, room_name=room))
+    if capacity < expected:
         message = gettext("%(room)s holds %(capacity)s people, %(expected)s are expected.") % {
-            "room": room.name,
-            "capacity": room.capacity,
-            "expected": ctx.expected_participants,
+            "room": room,
+            "capacity": capacity,
+            "expected": expected,
         }
-        fixed.append(Issue(IssueKind.CAPACITY, message, room_name=room.name))
-    if ctx.missing_equipment:
+        fixed.append(Issue(IssueKind.CAPACITY, message, room_name=room))
+    if missing_equipment:
         message = gettext("%(room)s has no %(equipment)s.") % {
-            "room": room.name,
-            "equipment": ", ".join(ctx.missing_equipment),
+            "room": room,
+            "equipment": ", ".join(missing_equipment),
         }
-        fixed.append(Issue(IssueKind.EQUIPMENT, message, room_name=room.name))
-    return fixed
+        fixed.append(Issue(IssueKind.EQUIPMENT, message, room_name=room))
+    return tuple(fixed)
 
 
 class _Said(NamedTuple):
@@ -301,10 +359,11 @@ class _Said(NamedTuple):
     outside: Issue
     past: Issue
     invalid: Issue
+    beyond: Issue
 
 
-@functools.lru_cache(maxsize=16)
-def _said(language: str) -> _Said:
+@functools.lru_cache(maxsize=64)
+def _said(language: str, horizon_months: int) -> _Said:
     """The messages of `classify` in the active language, translated once per language: the
     check runs on every keystroke of the preview, and gettext is not free."""
     return _Said(
@@ -318,64 +377,84 @@ def _said(language: str) -> _Said:
         outside=Issue(IssueKind.OUTSIDE_HOURS, gettext("outside the opening hours")),
         past=Issue(IssueKind.PAST, gettext("This date is in the past.")),
         invalid=Issue(IssueKind.INVALID, gettext("The end must be after the start.")),
+        beyond=Issue(
+            IssueKind.HORIZON,
+            ngettext(
+                "more than %(months)s month ahead: staff decide",
+                "more than %(months)s months ahead: staff decide",
+                horizon_months,
+            )
+            % {"months": horizon_months},
+        ),
     )
 
 
 def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     """Issues per slot, in the order given; no database access."""
     room = ctx.room
-    spans = [(s.starts_at, s.ends_at) for s in slots]
-    if room.setup_minutes or room.cleanup_minutes:
-        setup = timedelta(minutes=room.setup_minutes)
-        cleanup = timedelta(minutes=room.cleanup_minutes)
-        held = [(start - setup, end + cleanup) for start, end in spans]
+    if ctx.hits_for is slots and ctx.block_hits is not None and ctx.pending_hits is not None:
+        booked, competing = ctx.block_hits, ctx.pending_hits
     else:
-        held = spans
-    # Busy and ClosureSpan tuples begin with (starts_at, ends_at): they are spans as they are.
-    booked = overlapping(held, ctx.blocks)
-    competing = overlapping(held, ctx.pending)
-    closed = overlapping(spans, ctx.closures)
-    said = _said(get_language() or "")
+        spans = [(s.starts_at, s.ends_at) for s in slots]
+        if room.setup_minutes or room.cleanup_minutes:
+            setup = timedelta(minutes=room.setup_minutes)
+            cleanup = timedelta(minutes=room.cleanup_minutes)
+            held = [(start - setup, end + cleanup) for start, end in spans]
+        else:
+            held = spans
+        # Busy and ClosureSpan tuples begin with (starts_at, ends_at): spans as they are.
+        booked = overlapping(held, ctx.blocks)
+        competing = overlapping(held, ctx.pending)
+    closed = _closed(slots, ctx.closures)
+    language = ctx.language or get_language() or ""
+    said = _said(language, ctx.horizon_months)
     clashes_with, competes_with, closed_for, holiday_is, school_is = said.templates
-    outside, past, invalid = said.outside, said.past, said.invalid
+    outside, past, invalid, beyond = said.outside, said.past, said.invalid, said.beyond
     # The series' holiday policy decides which holidays stand in a date's way at all.
     public_skips = ctx.policy.skips_public_holiday(center_open=ctx.open_on_holidays)
     school_skips = ctx.policy.pauses_in_school_holidays
-    beyond = Issue(
-        IssueKind.HORIZON,
-        ngettext(
-            "more than %(months)s month ahead: staff decide",
-            "more than %(months)s months ahead: staff decide",
-            ctx.horizon_months,
-        )
-        % {"months": ctx.horizon_months},
-    )
-    fixed = _fixed_issues(ctx)
+    fixed = _fixed_issues(ctx, language)
 
-    cache: dict[tuple[str, int], Issue] = {}
+    booked_cache: dict[int, Issue] = {}  # by index into ctx.blocks
+    pending_cache: dict[int, Issue] = {}  # by index into ctx.pending
+    booked_words: dict[tuple[str, str], str] = {}
+    pending_words: dict[tuple[str, str], str] = {}
     closure_issues: dict[int, Issue] = {}  # a closure over many dates: one issue, shared
     # A series repeats a few local times: whether they lie within the hours is asked once each.
     inside: dict[tuple[int, time, time, bool], bool] = {}
     dates: list[DateReport] = []
     tz, holidays, hours, now, horizon = ctx.tz, ctx.holidays, ctx.hours, ctx.now, ctx.horizon
+    if horizon is not None:
+        # Compared with every date's UTC start: in the same zone, no offset is looked up.
+        horizon = horizon.astimezone(UTC)
     school_holidays = ctx.school_holidays if school_skips else None
     if not (holidays and public_skips):
         holidays = None
     needs_approval = room.requires_approval
-    for i, slot in enumerate(slots):
+    blocks, pending, closures = ctx.blocks, ctx.pending, ctx.closures
+    for slot, booked_here, competing_here, closed_here in zip(
+        slots, booked, competing, closed, strict=True
+    ):
+        starts_at = slot.starts_at
         issues: list[Issue] = []
-        if slot.ends_at <= slot.starts_at:
+        if slot.ends_at <= starts_at:
             issues.append(invalid)
-        if now is not None and slot.starts_at < now:
+        if now is not None and starts_at < now:
             issues.append(past)
-        if booked[i]:
+        if booked_here:
             issues += _busy_issues(
-                IssueKind.BOOKED, ctx.blocks, booked[i], clashes_with, cache, slot.occurrence_id
+                IssueKind.BOOKED,
+                blocks,
+                booked_here,
+                clashes_with,
+                booked_cache,
+                booked_words,
+                slot.occurrence_id,
             )
-        for j in closed[i]:
+        for j in closed_here:
             issue = closure_issues.get(j)
             if issue is None:
-                closure = ctx.closures[j]
+                closure = closures[j]
                 issue = closure_issues[j] = Issue(
                     IssueKind.CLOSURE,
                     closed_for % {"reason": closure.reason},
@@ -383,28 +462,37 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
                     detail=closure.reason,
                 )
             issues.append(issue)
-        local_start = slot.starts_at.astimezone(tz)
+        local_start = slot.local_start
+        if local_start is None or local_start.tzinfo is not tz:
+            local_start = starts_at.astimezone(tz)
         local_day = local_start.date()
-        holiday = holidays.get(local_day) if holidays else None
-        if holiday:
-            issues.append(Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday))
-        school = school_holidays.get(local_day) if school_holidays else None
-        if school:
-            issues.append(
-                Issue(IssueKind.SCHOOL_HOLIDAY, school_is % {"name": school}, detail=school)
-            )
-        issues.extend(fixed)
-        if competing[i]:
+        if holidays or school_holidays:
+            holiday = holidays.get(local_day) if holidays else None
+            if holiday:
+                issues.append(
+                    Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday)
+                )
+            school = school_holidays.get(local_day) if school_holidays else None
+            if school:
+                issues.append(
+                    Issue(IssueKind.SCHOOL_HOLIDAY, school_is % {"name": school}, detail=school)
+                )
+        if fixed:
+            issues += fixed
+        if competing_here:
             issues += _busy_issues(
                 IssueKind.PENDING,
-                ctx.pending,
-                competing[i],
+                pending,
+                competing_here,
                 competes_with,
-                cache,
+                pending_cache,
+                pending_words,
                 slot.occurrence_id,
             )
         if hours:
-            local_end = slot.ends_at.astimezone(tz)
+            local_end = slot.local_end
+            if local_end is None or local_end.tzinfo is not tz:
+                local_end = slot.ends_at.astimezone(tz)
             key = (
                 local_start.weekday(),
                 local_start.time(),
@@ -416,7 +504,7 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
                 within = inside[key] = _within_local(local_start, local_end, hours)
             if not within:
                 issues.append(outside)
-        if horizon is not None and slot.starts_at >= horizon:
+        if horizon is not None and starts_at >= horizon:
             issues.append(beyond)
         dates.append(DateReport(slot, issues, needs_approval))
     return ConflictReport(dates=dates)

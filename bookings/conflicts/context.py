@@ -33,6 +33,12 @@ def horizon_start(center_today: date, months: int, tz) -> datetime:
     return localize(datetime.combine(last + timedelta(days=1), time.min), tz)
 
 
+@functools.cache
+def _default_fetch() -> str:
+    """The fetch written for the database in use (its vendor does not change while we run)."""
+    return {"postgresql": "sql", "sqlite": "sqlite"}.get(connection.vendor, "orm")
+
+
 def load_context(
     *,
     room: Room,
@@ -68,9 +74,10 @@ def load_context(
         return Context(room=facts, tz=tz, now=now)
     query = _Query(room, slots, _equipment_ids(equipment), ignore_series_id)
     if fetch is None:
-        fetch = {"postgresql": "sql", "sqlite": "sqlite"}.get(connection.vendor, "orm")
+        fetch = _default_fetch()
     rows = FETCHES[fetch](query)
 
+    language = get_language() or "de"
     ((time_zone, state, horizon_months),) = rows["center"]
     tz = ZoneInfo(time_zone)
     # A pending date holds its own room's buffers; blocks were stored with them already.
@@ -83,12 +90,26 @@ def load_context(
             found = widths[minutes] = timedelta(minutes=minutes)
         return found
 
-    pending = {}
-    for start, end, pk, series_id, group_name, room_name, setup, cleanup in rows["pending"]:
-        pending[pk] = Busy(
-            start - width(setup), end + width(cleanup), pk, series_id, group_name, room_name
-        )
-    blocks = {(row[2], row[0]): Busy(*row) for row in rows["block"]}
+    # The SQL fetches say for which slot they found each block and request (last column).
+    indexed = fetch != "orm"
+    pending: dict[int, Busy] = {}
+    for start, end, pk, series_id, group_name, room_name, setup, cleanup, *_k in rows["pending"]:
+        if pk not in pending:
+            pending[pk] = Busy(
+                start - width(setup), end + width(cleanup), pk, series_id, group_name, room_name
+            )
+    pending_list = sorted(pending.values(), key=_by_start)
+    if indexed:
+        block_list, block_hits = rows["block"], rows["block_hits"]
+        pending_hits = _pending_by_slot(query, rows["pending"], pending_list)
+    else:
+        # A whole room's booking holds a block in each of its parts: one Busy per date.
+        blocks: dict[tuple[int, datetime], Busy] = {}
+        for start, end, pk, series_id, group_name, room_name in rows["block"]:
+            if (pk, start) not in blocks:
+                blocks[pk, start] = Busy(start, end, pk, series_id, group_name, room_name)
+        block_list = sorted(blocks.values(), key=_by_start)
+        block_hits = pending_hits = None
     hours: Hours = {}
     for weekday, opens, closes in rows["hours"]:
         hours.setdefault(weekday, []).append((opens, closes))
@@ -99,20 +120,59 @@ def load_context(
     return Context(
         room=facts,
         tz=tz,
-        blocks=sorted(blocks.values(), key=lambda b: (b.starts_at, b.occurrence_id)),
-        pending=sorted(pending.values(), key=lambda b: (b.starts_at, b.occurrence_id)),
+        blocks=block_list,
+        pending=pending_list,
         closures=sorted(
             (ClosureSpan(*row) for row in rows["closure"]),
             key=lambda c: (c.starts_at, c.closure_id or 0),
         ),
-        holidays=public_holidays(state, first_day, last_day, language=get_language() or "de"),
+        holidays=public_holidays(state, first_day, last_day, language=language),
         school_holidays=school,
         policy=policy,
         open_on_holidays=open_on_holidays,
         hours=hours,
-        missing_equipment=sorted(equipment_label(*row) for row in rows["equipment"]),
+        missing_equipment=sorted(equipment_label(*row, language) for row in rows["equipment"]),
         expected_participants=expected_participants,
         now=now,
         horizon=horizon_start(now.astimezone(tz).date(), horizon_months, tz),
         horizon_months=horizon_months,
+        language=language,
+        hits_for=slots if indexed else None,
+        block_hits=block_hits,
+        pending_hits=pending_hits,
     )
+
+
+def _by_start(busy: Busy) -> tuple[datetime, int]:
+    return busy.starts_at, busy.occurrence_id
+
+
+def _pending_by_slot(query: _Query, rows: list[tuple], pending: list[Busy]) -> list[Sequence[int]]:
+    """Per slot, the indexes of the competing requests that overlap its held range, from the
+    slot each row was found for (last column). Checked one by one: the database was asked
+    with the widest buffer of the related rooms; a request holds its own room's."""
+    slots = query.slots
+    hits: list[Sequence[int]] = [()] * len(slots)  # most slots find nothing: one empty tuple
+    if not rows:
+        return hits
+    setup = timedelta(minutes=query.room.setup_minutes)
+    cleanup = timedelta(minutes=query.room.cleanup_minutes)
+    index = {busy.occurrence_id: j for j, busy in enumerate(pending)}
+    touched: list[list[int]] = []
+    for row in rows:
+        j, k = index[row[2]], row[-1]
+        busy, slot, found = pending[j], slots[k], hits[k]
+        if (
+            j not in found
+            and busy.starts_at < slot.ends_at + cleanup
+            and busy.ends_at > slot.starts_at - setup
+        ):
+            if found:
+                found.append(j)  # type: ignore[union-attr]
+            else:
+                hits[k] = [j]
+                touched.append(hits[k])  # type: ignore[arg-type]
+    for found in touched:
+        if len(found) > 1:
+            found.sort()
+    return hits

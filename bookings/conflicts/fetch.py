@@ -1,9 +1,15 @@
 """Fetching what `classify` needs: a constant number of queries for any number of slots.
 
 Three implementations of one question: `fetch_sql` (PostgreSQL, one statement), `fetch_sqlite`
-(two hand-written statements) and `fetch_orm` (any database, a handful of small queries). They
-return the same rows; tests compare their reports on each database. `load_context` turns the
+(one hand-written statement) and `fetch_orm` (any database, a handful of small queries). They
+return the same facts; tests compare their reports on each database. `load_context` turns the
 rows into a `classify.Context`.
+
+The two SQL fetches ask one range per slot, so they also say which slot each block and request
+was found for: their blocks come as `Busy`, one per date, with `block_hits` (per slot, the
+indexes of the blocks that overlap it), and their requests with the slot's index in the last
+column; `classify` then needs no sweep. `fetch_orm` asks a few merged windows and leaves the
+sweep to `classify`.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.db import connection
 from django.db.models import Q
@@ -23,7 +29,7 @@ from groups.models import Group
 
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
 from ..recurrence import Slot
-from .classify import Span
+from .classify import Busy, Span
 
 # --- fetching: a constant number of queries for any number of slots ---------------------------
 
@@ -34,7 +40,7 @@ from .classify import Span
 MAX_DATE_SPAN = timedelta(days=2)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Query:
     """The question `check` asks the database, in plain values."""
 
@@ -42,6 +48,9 @@ class _Query:
     slots: Sequence[Slot]
     equipment: Sequence[int]
     ignore_series_id: int | None
+    # Whether the ranges the database was asked are the held ranges to the microsecond (set
+    # by the fetch; then the blocks it found for a range are exactly those that overlap it).
+    exact: bool = False
 
     @cached_property
     def held(self) -> list[Span]:
@@ -50,16 +59,21 @@ class _Query:
         cleanup = timedelta(minutes=self.room.cleanup_minutes)
         return [(s.starts_at - setup, s.ends_at + cleanup) for s in self.slots]
 
-    def held_seconds(self) -> list[int]:
-        """The held ranges as whole Unix seconds, rounded outwards, start and end by turns
-        (plain arithmetic: a hundred datetime subtractions cost more than SQLite's scans)."""
+    def held_seconds(self) -> tuple[str, bool]:
+        """The held ranges as a JSON array of [start, end] in whole Unix seconds, rounded
+        outwards (plain arithmetic and one string: a hundred datetime subtractions or
+        formattings cost more than SQLite's scans), and whether no rounding was needed."""
         setup, cleanup = 60 * self.room.setup_minutes, 60 * self.room.cleanup_minutes
         floor, ceil = math.floor, math.ceil
-        seconds: list[int] = []
+        parts: list[str] = []
+        exact = True
         for slot in self.slots:
-            seconds.append(floor(slot.starts_at.timestamp()) - setup)
-            seconds.append(ceil(slot.ends_at.timestamp()) + cleanup)
-        return seconds
+            start, end = slot.starts_at.timestamp(), slot.ends_at.timestamp()
+            whole_start, whole_end = floor(start), ceil(end)
+            if exact and (whole_start != start or whole_end != end):
+                exact = False
+            parts.append(f"[{whole_start - setup},{whole_end + cleanup}]")
+        return "[" + ",".join(parts) + "]", exact
 
     @cached_property
     def first(self) -> datetime:
@@ -92,10 +106,12 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
                make_interval(mins => max(greatest(setup_minutes, cleanup_minutes))) AS margin
         FROM rel
     ), c AS (
-        SELECT * FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS c(s, e)
+        SELECT s, e, k - 1 AS k
+        FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[])
+             WITH ORDINALITY AS c(s, e, k)
     )
     SELECT 'block', x.starts_at, x.ends_at, x.occurrence_id, x.series_id, x.group_name,
-           x.room_name, NULL::int, NULL::int
+           x.room_name, NULL::int, NULL::int, c.k
     FROM units u CROSS JOIN c CROSS JOIN lim CROSS JOIN LATERAL (
         SELECT b.occurrence_id, b.starts_at, b.ends_at, o.series_id, g.name AS group_name,
                r.name AS room_name
@@ -110,7 +126,7 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
     ) x
     UNION ALL
     SELECT 'pending', x.starts_at, x.ends_at, x.id, x.series_id, x.group_name, x.room_name,
-           x.setup_minutes, x.cleanup_minutes
+           x.setup_minutes, x.cleanup_minutes, c.k
     FROM rel CROSS JOIN c CROSS JOIN lim CROSS JOIN LATERAL (
         SELECT o.id, o.starts_at, o.ends_at, o.series_id, g.name AS group_name,
                r.name AS room_name, r.setup_minutes, r.cleanup_minutes
@@ -129,19 +145,19 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         OFFSET 0
     ) x
     UNION ALL
-    SELECT 'closure', starts_at, ends_at, id, NULL, reason, NULL, NULL, NULL
+    SELECT 'closure', starts_at, ends_at, id, NULL, reason, NULL, NULL, NULL, NULL
     FROM {Closure._meta.db_table}
     WHERE center_id = %(center)s AND (room_id IS NULL OR room_id IN (SELECT id FROM rel))
       AND starts_at < %(last)s AND ends_at > %(first)s
     UNION ALL
-    SELECT 'hours', NULL, NULL, NULL, NULL, opens::text, closes::text, weekday, NULL
+    SELECT 'hours', NULL, NULL, NULL, NULL, opens::text, closes::text, weekday, NULL, NULL
     FROM {OpeningHours._meta.db_table} WHERE center_id = %(center)s
     UNION ALL
     SELECT 'center', NULL, NULL, NULL, NULL, time_zone, federal_state,
-           booking_horizon_months, NULL
+           booking_horizon_months, NULL, NULL
     FROM {Center._meta.db_table} WHERE id = %(center)s
     UNION ALL
-    SELECT 'equipment', NULL, NULL, NULL, NULL, name, name_en, NULL, NULL
+    SELECT 'equipment', NULL, NULL, NULL, NULL, name, name_en, NULL, NULL, NULL
     FROM {Equipment._meta.db_table} e
     WHERE e.id = ANY(%(equipment)s::bigint[]) AND NOT EXISTS (
         SELECT 1 FROM {Room.equipment.through._meta.db_table} re
@@ -173,8 +189,13 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         cursor.execute(sql, params)
         for kind, *values in cursor.fetchall():
             rows[kind].append(tuple(values))
+    q.exact = True  # the ranges went in as they are
+    blocks, block_hits = blocks_by_slot(
+        q, sorted((r[:6] + r[8:] for r in rows["block"]), key=_BY_START), parse=False
+    )
     return {
-        "block": [r[:6] for r in rows["block"]],
+        "block": blocks,
+        "block_hits": block_hits,
         "pending": rows["pending"],
         "closure": [(r[0], r[1], r[4], r[2]) for r in rows["closure"]],
         "hours": [
@@ -287,24 +308,28 @@ def _time(value: time | str) -> time:
 def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     """The same rows as `fetch_sql`, in one statement written for SQLite.
 
-    The ranges are a VALUES table joined against the (room, starts_at) indexes of blocks and
-    dates: one short range scan per unit and date, as on PostgreSQL. (Built through the ORM, an
-    OR of 52 ranges cost ten times more than running it.)
+    The ranges are a table joined against the (room, starts_at) indexes of blocks and dates:
+    one short range scan per unit and date, as on PostgreSQL. (Built through the ORM, an OR of
+    52 ranges cost ten times more than running it.) Each block and request comes back with the
+    index of the range it was found for, so `classify` need not sweep.
 
-    - Ranges go in as whole Unix seconds (start rounded down, end up); SQLite writes them as
-      the UTC text Django stores: formatting hundreds of datetimes in Python cost more than the
-      query. Rounding outwards only widens a range; `classify` keeps exactly what overlaps.
-      How far back a range reaches depends on the buffers of the room, its parent and parts
+    - Ranges go in as one JSON array of whole Unix seconds (start rounded down, end up), read
+      by `json_each`; SQLite writes them as the UTC text Django stores: formatting hundreds of
+      datetimes in Python cost more than the query, and one parameter keeps the statement's
+      text the same for any number of dates (SQLite's statement cache then keeps it compiled).
+      Rounding outwards only widens a range; `load_context` keeps exactly what overlaps. How
+      far back a range reaches depends on the buffers of the room, its parent and parts
       (`lim`, one row, read once).
+    - Named parameters: Django turns them into SQLite's by one `%` formatting; positional ones
+      go through a regular expression over the whole statement (a tenth of the check).
     - The room's units and relatives are `IN (subquery)` lists and CROSS JOIN fixes the join
       order (ranges outside, index scans inside): joined against a CTE of rooms, SQLite's
       planner first built a Bloom filter over the whole table of dates. `+o.state` keeps the
       state index out of the choice.
-    - Times come back as text with a "Z": an expression column gets no Django converter, and
-      `fromisoformat` makes an aware datetime of it in one call (the converter and a
-      `replace(tzinfo=UTC)` cost a fifth of the check).
+    - Times come back as text (`+starts_at`: an expression column gets no Django converter),
+      and `fromisoformat` of it with a "Z" makes an aware datetime in one call (the converter
+      and a `replace(tzinfo=UTC)` cost a fifth of the check).
     """
-    room = q.room
     t = {
         "room": Room._meta.db_table,
         "center": Center._meta.db_table,
@@ -317,82 +342,75 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
         "equipment": Equipment._meta.db_table,
         "room_equipment": Room.equipment.through._meta.db_table,
     }
-    ranges = q.held_seconds()
-    equipment_marks = ", ".join(["%s"] * len(q.equipment)) or "NULL"
-    units = f"SELECT id FROM {t['room']} WHERE id = %s OR parent_id = %s"
-    related = f"SELECT id FROM {t['room']} WHERE id = %s OR parent_id = %s OR id = %s"
+    units = f"SELECT id FROM {t['room']} WHERE id = %(room)s OR parent_id = %(room)s"
+    related = f"{units} OR id = %(parent)s"
     sql = f"""
     WITH lim(reach, margin) AS (
-        SELECT %s + 60 * max(setup_minutes + cleanup_minutes),
+        SELECT %(span)s + 60 * max(setup_minutes + cleanup_minutes),
                60 * max(max(setup_minutes, cleanup_minutes))
-        FROM {t["room"]} WHERE id = %s OR parent_id = %s OR id = %s
+        FROM {t["room"]} WHERE id = %(room)s OR parent_id = %(room)s OR id = %(parent)s
     ),
-    v(a, b) AS (VALUES {", ".join(["(%s, %s)"] * len(q.slots))}),
-    c(s, lo, e, ps, plo, pe) AS (
-        SELECT datetime(a, 'unixepoch'), datetime(a - reach, 'unixepoch'),
+    v(k, a, b) AS (
+        SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]')
+        FROM json_each(%(ranges)s)
+    ),
+    c(k, s, lo, e, ps, plo, pe) AS (
+        SELECT k, datetime(a, 'unixepoch'), datetime(a - reach, 'unixepoch'),
                datetime(b, 'unixepoch'), datetime(a - margin, 'unixepoch'),
                datetime(a - margin - reach, 'unixepoch'), datetime(b + margin, 'unixepoch')
         FROM v CROSS JOIN lim
     )
-    SELECT 'block', b.starts_at || 'Z', b.ends_at || 'Z', b.occurrence_id, o.series_id,
-           g.name, r.name, NULL, NULL
+    SELECT 'block', +b.starts_at, +b.ends_at, b.occurrence_id, o.series_id,
+           g.name, r.name, NULL, NULL, c.k
     FROM c CROSS JOIN {t["block"]} b CROSS JOIN {t["occ"]} o CROSS JOIN {t["series"]} s
          CROSS JOIN {t["group"]} g CROSS JOIN {t["room"]} r
     WHERE b.room_id IN ({units}) AND b.starts_at < c.e AND b.starts_at > c.lo
       AND b.ends_at > c.s AND o.id = b.occurrence_id AND s.id = o.series_id
       AND g.id = s.group_id AND r.id = o.room_id
     UNION ALL
-    SELECT 'pending', o.starts_at || 'Z', o.ends_at || 'Z', o.id, o.series_id, g.name,
-           r.name, r.setup_minutes, r.cleanup_minutes
+    SELECT 'pending', +o.starts_at, +o.ends_at, o.id, o.series_id, g.name,
+           r.name, r.setup_minutes, r.cleanup_minutes, c.k
     FROM c CROSS JOIN {t["occ"]} o CROSS JOIN {t["series"]} s CROSS JOIN {t["group"]} g
          CROSS JOIN {t["room"]} r
     WHERE o.room_id IN ({related}) AND o.starts_at < c.pe AND o.starts_at > c.plo
-      AND o.ends_at > c.ps AND +o.state = %s AND o.series_id <> %s
+      AND o.ends_at > c.ps AND +o.state = %(requested)s AND o.series_id <> %(ignore)s
       AND s.id = o.series_id AND g.id = s.group_id AND r.id = o.room_id
     UNION ALL
-    SELECT 'closure', starts_at || 'Z', ends_at || 'Z', id, NULL, reason, NULL, NULL, NULL
+    SELECT 'closure', +starts_at, +ends_at, id, NULL, reason, NULL, NULL, NULL,
+           NULL
     FROM {t["closure"]}
-    WHERE center_id = %s AND (room_id IS NULL OR room_id IN ({related}))
-      AND starts_at < datetime(%s, 'unixepoch') AND ends_at > datetime(%s, 'unixepoch')
+    WHERE center_id = %(center)s AND (room_id IS NULL OR room_id IN ({related}))
+      AND starts_at < datetime(%(last)s, 'unixepoch')
+      AND ends_at > datetime(%(first)s, 'unixepoch')
     UNION ALL
-    SELECT 'hours', NULL, NULL, NULL, NULL, opens, closes, weekday, NULL
-    FROM {t["hours"]} WHERE center_id = %s
+    SELECT 'hours', NULL, NULL, NULL, NULL, opens, closes, weekday, NULL, NULL
+    FROM {t["hours"]} WHERE center_id = %(center)s
     UNION ALL
     SELECT 'center', NULL, NULL, NULL, NULL, time_zone, federal_state,
-           booking_horizon_months, NULL
-    FROM {t["center"]} WHERE id = %s
+           booking_horizon_months, NULL, NULL
+    FROM {t["center"]} WHERE id = %(center)s
     UNION ALL
-    SELECT 'equipment', NULL, NULL, NULL, NULL, name, name_en, NULL, NULL
-    FROM {t["equipment"]} e WHERE e.id IN ({equipment_marks}) AND NOT EXISTS (
+    SELECT 'equipment', NULL, NULL, NULL, NULL, name, name_en, NULL, NULL, NULL
+    FROM {t["equipment"]} e
+    WHERE e.id IN (SELECT value FROM json_each(%(equipment)s)) AND NOT EXISTS (
         SELECT 1 FROM {t["room_equipment"]} re
-        WHERE re.room_id = %s AND re.equipment_id = e.id
+        WHERE re.room_id = %(room)s AND re.equipment_id = e.id
     )
     """
-    pk, parent = room.pk, room.parent_id or -1
-    params = [
-        int(MAX_DATE_SPAN.total_seconds()),
-        pk,
-        pk,
-        parent,
-        *ranges,
-        pk,
-        pk,
-        pk,
-        pk,
-        parent,
-        OccurrenceState.REQUESTED.value,
-        -1 if q.ignore_series_id is None else q.ignore_series_id,
-        room.center_id,
-        pk,
-        pk,
-        parent,
-        math.ceil(q.last.timestamp()),
-        math.floor(q.first.timestamp()),
-        room.center_id,
-        room.center_id,
-        *q.equipment,
-        pk,
-    ]
+    room = q.room
+    ranges, q.exact = q.held_seconds()
+    params = {
+        "span": int(MAX_DATE_SPAN.total_seconds()),
+        "room": room.pk,
+        "parent": room.parent_id or -1,
+        "ranges": ranges,
+        "requested": OccurrenceState.REQUESTED.value,
+        "ignore": -1 if q.ignore_series_id is None else q.ignore_series_id,
+        "center": room.center_id,
+        "last": math.ceil(q.last.timestamp()),
+        "first": math.floor(q.first.timestamp()),
+        "equipment": "[" + ",".join(map(str, q.equipment)) + "]",
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
@@ -405,20 +423,70 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
         "equipment": [],
     }
     aware = datetime.fromisoformat
-    for kind, start, end, pk, series_id, name, other, n1, n2 in found:
+    blocks: list[tuple] = []
+    for kind, start, end, pk, series_id, name, other, n1, n2, k in found:
         if kind == "block":
-            rows[kind].append((aware(start), aware(end), pk, series_id, name, other))
+            blocks.append((start, end, pk, series_id, name, other, k))
         elif kind == "pending":
-            rows[kind].append((aware(start), aware(end), pk, series_id, name, other, n1, n2))
+            rows[kind].append(
+                (aware(start + "Z"), aware(end + "Z"), pk, series_id, name, other, n1, n2, k)
+            )
         elif kind == "closure":
-            rows[kind].append((aware(start), aware(end), name, pk))
+            rows[kind].append((aware(start + "Z"), aware(end + "Z"), name, pk))
         elif kind == "hours":
             rows[kind].append((n1, _time(name), _time(other)))
         elif kind == "center":
             rows[kind].append((name, other, n1))
         else:
             rows[kind].append((name, other))
+    # Sorted here (by the text, which sorts as the time), not by the statement: SQLite's sorter
+    # took a tenth of the check.
+    blocks.sort(key=_BY_START)
+    rows["block"], rows["block_hits"] = blocks_by_slot(q, blocks, parse=True)
     return rows
 
+
+def blocks_by_slot(
+    q: _Query, rows: list[tuple], *, parse: bool
+) -> tuple[list[Busy], list[Sequence[int]]]:
+    """The blocks as `Busy`, one per date, and per slot the indexes of those that overlap its
+    held range, in one pass over rows sorted by (start, occurrence) with the index of the
+    slot each was found for (last column); `parse`: times are SQLite's UTC text.
+
+    A whole room's booking holds a block in each of its parts, and a block may be found for two
+    slots: such rows are neighbours, and their times are read once. A block found for a range
+    overlaps it, unless the range was rounded to whole seconds for the database: then it is
+    checked.
+    """
+    slots = q.slots
+    setup = timedelta(minutes=q.room.setup_minutes)
+    cleanup = timedelta(minutes=q.room.cleanup_minutes)
+    exact, aware = q.exact, datetime.fromisoformat
+    blocks: list[Busy] = []
+    # Most slots find nothing: they share one empty tuple.
+    hits: list[Sequence[int]] = [()] * len(slots)
+    j, last_start, last_pk = -1, None, None
+    for start, end, pk, series_id, group_name, room_name, k in rows:
+        if pk != last_pk or start != last_start:
+            last_start, last_pk = start, pk
+            if parse:
+                start, end = aware(start + "Z"), aware(end + "Z")
+            blocks.append(Busy(start, end, pk, series_id, group_name, room_name))
+            j += 1
+        if not exact:
+            busy, slot = blocks[j], slots[k]
+            if not (
+                busy.starts_at < slot.ends_at + cleanup and busy.ends_at > slot.starts_at - setup
+            ):
+                continue
+        found = hits[k]
+        if not found:
+            hits[k] = [j]
+        elif found[-1] != j:
+            found.append(j)  # type: ignore[union-attr]
+    return blocks, hits
+
+
+_BY_START = itemgetter(0, 2)  # a block row's start and occurrence
 
 FETCHES = {"sql": fetch_sql, "sqlite": fetch_sqlite, "orm": fetch_orm}

@@ -66,3 +66,24 @@ def test_count_with_a_horizon_is_cut_without_a_dateutil_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(recurrence.local_dates(wanted, through=date(2030, 1, 31))) == 4
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2031, 3, 30), "02:30", "04:00"),  # spring forward: 02:30 does not exist
+        (date(2031, 10, 26), "02:30", "03:30"),  # fall back: 02:30 happens twice
+        (date(2031, 7, 1), "18:00", "20:00"),
+    ],
+)
+def test_slots_carry_the_wall_clock_times_their_utc_times_show(day, start, end):
+    # The conflict check reads these instead of converting every date back: they must agree.
+    (slot,) = recurrence.expand(rule(day, start, end), BERLIN)
+    for local, utc in ((slot.local_start, slot.starts_at), (slot.local_end, slot.ends_at)):
+        shown = utc.astimezone(BERLIN)
+        assert local.tzinfo is BERLIN
+        assert (local.date(), local.time(), local.utcoffset()) == (
+            shown.date(),
+            shown.time(),
+            shown.utcoffset(),
+        )

@@ -70,3 +70,12 @@ def test_corpus_christi_is_no_holiday_in_berlin(make_center):
     center = make_center(federal_state="BE")
     found = public_holidays(center.federal_state, date(2027, 5, 1), date(2027, 5, 31))
     assert date(2027, 5, 27) not in found
+
+
+def test_holidays_are_kept_per_range_but_each_caller_gets_its_own_dict():
+    first = public_holidays("NW", date(2027, 5, 1), date(2027, 5, 31))
+    first.pop(date(2027, 5, 27))
+    first[date(2027, 5, 2)] = "not a holiday"
+    again = public_holidays("NW", date(2027, 5, 1), date(2027, 5, 31))
+    assert again[date(2027, 5, 27)] == "Fronleichnam"
+    assert date(2027, 5, 2) not in again

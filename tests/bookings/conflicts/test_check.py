@@ -423,3 +423,18 @@ def test_a_thousand_dates_in_one_check(make_room, book) -> None:
         report = check(room=room, slots=slots)
     assert len(captured) <= 6
     assert [d.slot for d in report.dates if IssueKind.BOOKED in kinds(d)] == [last]
+
+
+def test_classify_reads_local_times_in_the_centers_zone_whatever_zone_made_the_slots():
+    """Slots carry the wall-clock times of the zone `expand` worked in; classified for a center
+    in another zone, their local times are taken from their UTC times instead."""
+    from bookings.conflicts import Context, RoomFacts, classify
+
+    tuesday = RecurrenceRule(start_date=date(2031, 7, 1), start_time=time(9), end_time=time(10))
+    hours = {1: [(time(10), time(20))]}  # Berlin opens at ten on Tuesdays
+    ctx = Context(room=RoomFacts(name="Küche", capacity=10), tz=BERLIN, hours=hours)
+    (made_in_berlin,) = expand(tuesday, BERLIN)  # 09:00 in Berlin: before opening
+    (made_in_london,) = expand(tuesday, ZoneInfo("Europe/London"))  # 10:00 in Berlin: open
+    with translation.override("en"):
+        report = classify([made_in_berlin, made_in_london], ctx)
+    assert [d.kinds for d in report.dates] == [[IssueKind.OUTSIDE_HOURS], []]
