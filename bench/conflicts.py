@@ -41,6 +41,7 @@ from common import setup_django, throwaway_database
 setup_django()
 
 import _conflicts_world as world_mod  # noqa: E402
+import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
@@ -199,7 +200,10 @@ def make_floor(w: world_mod.World, slots: list[Slot]) -> Callable:
                 "first": slots[0].starts_at,
                 "last": slots[-1].ends_at,
             }
-            with connection.cursor() as cursor:
+            # Bound on the server, as the check's statement is, so that both are prepared
+            # after a few runs (settings: prepare_threshold): no planning in either.
+            connection.ensure_connection()
+            with connection.make_cursor(psycopg.Cursor(connection.connection)) as cursor:
                 cursor.execute(_PG, params)
                 return cursor.fetchall()
 

@@ -23,18 +23,14 @@ from .classify import (
     ConflictReport,
     Context,
     DateReport,
-    Hours,
     Issue,
     RoomFacts,
-    Span,
-    buffered,
     classify,
     closure_of,
-    overlapping,
-    within_hours,
 )
 from .context import horizon_start, load_context
 from .fetch import MAX_DATE_SPAN
+from .spans import Hours, Span, buffered, overlapping, within_hours
 from .window import DateCheck, center_window, clashing
 
 __all__ = [

@@ -17,9 +17,10 @@ from centers.models import Equipment, Room, equipment_label
 
 from ..policy import HolidayPolicy
 from ..recurrence import Slot, localize
-from .classify import Busy, ClosureSpan, Context, Hours, RoomFacts
+from .classify import ClosureSpan, Context, RoomFacts
 from .fetch import FETCHES, _Query
 from .holidays import holiday_facts
+from .spans import Hours
 
 
 def _equipment_ids(items: Iterable[Equipment | int]) -> list[int]:
@@ -80,36 +81,10 @@ def load_context(
     language = get_language() or "de"
     ((time_zone, state, horizon_months),) = rows["center"]
     tz = ZoneInfo(time_zone)
-    # A pending date holds its own room's buffers; blocks were stored with them already.
-    # (A few rooms, a few widths: each timedelta is made once.)
-    widths: dict[int, timedelta] = {}
-
-    def width(minutes: int) -> timedelta:
-        found = widths.get(minutes)
-        if found is None:
-            found = widths[minutes] = timedelta(minutes=minutes)
-        return found
-
-    # The SQL fetches say for which slot they found each block and request (last column).
-    indexed = fetch != "orm"
-    pending: dict[int, Busy] = {}
-    for start, end, pk, series_id, group_name, room_name, setup, cleanup, *_k in rows["pending"]:
-        if pk not in pending:
-            pending[pk] = Busy(
-                start - width(setup), end + width(cleanup), pk, series_id, group_name, room_name
-            )
-    pending_list = sorted(pending.values(), key=_by_start)
-    if indexed:
-        block_list, block_hits = rows["block"], rows["block_hits"]
-        pending_hits = _pending_by_slot(query, rows["pending"], pending_list)
-    else:
-        # A whole room's booking holds a block in each of its parts: one Busy per date.
-        blocks: dict[tuple[int, datetime], Busy] = {}
-        for start, end, pk, series_id, group_name, room_name in rows["block"]:
-            if (pk, start) not in blocks:
-                blocks[pk, start] = Busy(start, end, pk, series_id, group_name, room_name)
-        block_list = sorted(blocks.values(), key=_by_start)
-        block_hits = pending_hits = None
+    # Blocks and requests come as `Busy`; the SQL fetches say which slots they overlap.
+    block_list, pending_list = rows["block"], rows["pending"]
+    block_hits, pending_hits = rows.get("block_hits"), rows.get("pending_hits")
+    indexed = block_hits is not None and pending_hits is not None
     hours: Hours = {}
     for weekday, opens, closes in rows["hours"]:
         hours.setdefault(weekday, []).append((opens, closes))
@@ -141,38 +116,3 @@ def load_context(
         block_hits=block_hits,
         pending_hits=pending_hits,
     )
-
-
-def _by_start(busy: Busy) -> tuple[datetime, int]:
-    return busy.starts_at, busy.occurrence_id
-
-
-def _pending_by_slot(query: _Query, rows: list[tuple], pending: list[Busy]) -> list[Sequence[int]]:
-    """Per slot, the indexes of the competing requests that overlap its held range, from the
-    slot each row was found for (last column). Checked one by one: the database was asked
-    with the widest buffer of the related rooms; a request holds its own room's."""
-    slots = query.slots
-    hits: list[Sequence[int]] = [()] * len(slots)  # most slots find nothing: one empty tuple
-    if not rows:
-        return hits
-    setup = timedelta(minutes=query.room.setup_minutes)
-    cleanup = timedelta(minutes=query.room.cleanup_minutes)
-    index = {busy.occurrence_id: j for j, busy in enumerate(pending)}
-    touched: list[list[int]] = []
-    for row in rows:
-        j, k = index[row[2]], row[-1]
-        busy, slot, found = pending[j], slots[k], hits[k]
-        if (
-            j not in found
-            and busy.starts_at < slot.ends_at + cleanup
-            and busy.ends_at > slot.starts_at - setup
-        ):
-            if found:
-                found.append(j)  # type: ignore[union-attr]
-            else:
-                hits[k] = [j]
-                touched.append(hits[k])  # type: ignore[arg-type]
-    for found in touched:
-        if len(found) > 1:
-            found.sort()
-    return hits

@@ -5,10 +5,9 @@ Three implementations of one question: `fetch_sql` (PostgreSQL, one statement), 
 return the same facts; tests compare their reports on each database. `load_context` turns the
 rows into a `classify.Context`.
 
-The two SQL fetches ask one range per slot, so they also say which slot each block and request
-was found for: their blocks come as `Busy`, one per date, with `block_hits` (per slot, the
-indexes of the blocks that overlap it), and their requests with the slot's index in the last
-column; `classify` then needs no sweep. `fetch_orm` asks a few merged windows and leaves the
+Blocks and requests come as `Busy`, sorted, one per date. The two SQL fetches ask one range per
+slot, so they also say which of them overlap each slot (`block_hits`, `pending_hits`: indexes
+per slot) and `classify` needs no sweep; `fetch_orm` asks a few merged windows and leaves the
 sweep to `classify`.
 """
 
@@ -29,7 +28,8 @@ from groups.models import Group
 
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
 from ..recurrence import Slot
-from .classify import Busy, Span
+from .found import blocks_by_slot, blocks_of, requests_by_slot, requests_of
+from .spans import Span
 
 # --- fetching: a constant number of queries for any number of slots ---------------------------
 
@@ -75,6 +75,13 @@ class _Query:
             parts.append(f"[{whole_start - setup},{whole_end + cleanup}]")
         return "[" + ",".join(parts) + "]", exact
 
+    @property
+    def buffers(self) -> tuple[timedelta, timedelta]:
+        """The room's setup and cleanup buffers."""
+        return timedelta(minutes=self.room.setup_minutes), timedelta(
+            minutes=self.room.cleanup_minutes
+        )
+
     @cached_property
     def first(self) -> datetime:
         return min(map(attrgetter("starts_at"), self.slots))
@@ -82,6 +89,21 @@ class _Query:
     @cached_property
     def last(self) -> datetime:
         return max(map(attrgetter("ends_at"), self.slots))
+
+
+def bound_cursor():
+    """A Django cursor (logged, wrapped like any other) whose parameters PostgreSQL binds
+    itself: psycopg then prepares a statement it has run a few times on a connection (the
+    `prepare_threshold` in the settings), and PostgreSQL stops planning the check anew each
+    time (planning was a fifth of it). Django's own cursors bind on the client: nothing of
+    theirs is prepared."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
 
 
 def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
@@ -185,18 +207,24 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         "center": [],
         "equipment": [],
     }
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         for kind, *values in cursor.fetchall():
             rows[kind].append(tuple(values))
     q.exact = True  # the ranges went in as they are
     blocks, block_hits = blocks_by_slot(
-        q, sorted((r[:6] + r[8:] for r in rows["block"]), key=_BY_START), parse=False
+        sorted((r[:6] + r[8:] for r in rows["block"]), key=_BY_START),
+        q.slots,
+        q.buffers,
+        exact=True,
+        parse=False,
     )
+    pending, pending_hits = requests_by_slot(rows["pending"], q.slots, q.buffers, parse=False)
     return {
         "block": blocks,
         "block_hits": block_hits,
-        "pending": rows["pending"],
+        "pending": pending,
+        "pending_hits": pending_hits,
         "closure": [(r[0], r[1], r[4], r[2]) for r in rows["closure"]],
         "hours": [
             (r[6], time.fromisoformat(r[4]), time.fromisoformat(r[5])) for r in rows["hours"]
@@ -268,7 +296,7 @@ def fetch_orm(q: _Query) -> dict[str, list[tuple]]:
         Equipment.objects.filter(pk__in=q.equipment).exclude(rooms=room.pk) if q.equipment else []
     )
     return {
-        "block": list(
+        "block": blocks_of(
             blocks.order_by().values_list(
                 "starts_at",
                 "ends_at",
@@ -278,7 +306,7 @@ def fetch_orm(q: _Query) -> dict[str, list[tuple]]:
                 "occurrence__room__name",
             )
         ),
-        "pending": list(
+        "pending": requests_of(
             pending.order_by().values_list(
                 "starts_at",
                 "ends_at",
@@ -428,9 +456,7 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
         if kind == "block":
             blocks.append((start, end, pk, series_id, name, other, k))
         elif kind == "pending":
-            rows[kind].append(
-                (aware(start + "Z"), aware(end + "Z"), pk, series_id, name, other, n1, n2, k)
-            )
+            rows[kind].append((start, end, pk, series_id, name, other, n1, n2, k))
         elif kind == "closure":
             rows[kind].append((aware(start + "Z"), aware(end + "Z"), name, pk))
         elif kind == "hours":
@@ -442,49 +468,13 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     # Sorted here (by the text, which sorts as the time), not by the statement: SQLite's sorter
     # took a tenth of the check.
     blocks.sort(key=_BY_START)
-    rows["block"], rows["block_hits"] = blocks_by_slot(q, blocks, parse=True)
+    rows["block"], rows["block_hits"] = blocks_by_slot(
+        blocks, q.slots, q.buffers, exact=q.exact, parse=True
+    )
+    rows["pending"], rows["pending_hits"] = requests_by_slot(
+        rows["pending"], q.slots, q.buffers, parse=True
+    )
     return rows
-
-
-def blocks_by_slot(
-    q: _Query, rows: list[tuple], *, parse: bool
-) -> tuple[list[Busy], list[Sequence[int]]]:
-    """The blocks as `Busy`, one per date, and per slot the indexes of those that overlap its
-    held range, in one pass over rows sorted by (start, occurrence) with the index of the
-    slot each was found for (last column); `parse`: times are SQLite's UTC text.
-
-    A whole room's booking holds a block in each of its parts, and a block may be found for two
-    slots: such rows are neighbours, and their times are read once. A block found for a range
-    overlaps it, unless the range was rounded to whole seconds for the database: then it is
-    checked.
-    """
-    slots = q.slots
-    setup = timedelta(minutes=q.room.setup_minutes)
-    cleanup = timedelta(minutes=q.room.cleanup_minutes)
-    exact, aware = q.exact, datetime.fromisoformat
-    blocks: list[Busy] = []
-    # Most slots find nothing: they share one empty tuple.
-    hits: list[Sequence[int]] = [()] * len(slots)
-    j, last_start, last_pk = -1, None, None
-    for start, end, pk, series_id, group_name, room_name, k in rows:
-        if pk != last_pk or start != last_start:
-            last_start, last_pk = start, pk
-            if parse:
-                start, end = aware(start + "Z"), aware(end + "Z")
-            blocks.append(Busy(start, end, pk, series_id, group_name, room_name))
-            j += 1
-        if not exact:
-            busy, slot = blocks[j], slots[k]
-            if not (
-                busy.starts_at < slot.ends_at + cleanup and busy.ends_at > slot.starts_at - setup
-            ):
-                continue
-        found = hits[k]
-        if not found:
-            hits[k] = [j]
-        elif found[-1] != j:
-            found.append(j)  # type: ignore[union-attr]
-    return blocks, hits
 
 
 _BY_START = itemgetter(0, 2)  # a block row's start and occurrence

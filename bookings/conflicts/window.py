@@ -25,9 +25,10 @@ from centers.school_holidays import school_holidays as center_school_holidays
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
 from ..policy import HolidayPolicy
 from ..recurrence import Slot
-from .classify import Busy, ClosureSpan, Context, DateReport, Hours, RoomFacts, classify
+from .classify import Busy, ClosureSpan, Context, DateReport, RoomFacts, classify
 from .context import horizon_start
 from .fetch import MAX_DATE_SPAN
+from .spans import Hours
 
 ACTIVE = (OccurrenceState.REQUESTED, OccurrenceState.CONFIRMED)
 

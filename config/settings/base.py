@@ -125,6 +125,15 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     # health checks replace a connection the server dropped instead of failing the request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The conflict check binds its parameters on the server (bookings.conflicts.fetch
+    # .bound_cursor), so psycopg prepares its statement after this many runs on a connection
+    # and PostgreSQL stops planning every check anew. Django's own cursors bind on the client:
+    # nothing else is prepared. Empty disables it (a pooler in transaction mode without
+    # prepared-statement support).
+    _prepare_after = env("PG_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_prepare_after) if _prepare_after else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------------

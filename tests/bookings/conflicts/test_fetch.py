@@ -262,6 +262,22 @@ def test_sql_fetch_is_one_statement(world) -> None:
     assert len(captured) == 1
 
 
+@pytest.mark.postgres
+def test_sql_fetch_is_planned_once_per_connection(world) -> None:
+    """After a few checks (psycopg's `prepare_threshold`) the statement is prepared on the
+    connection and reused, for any number of dates: PostgreSQL no longer plans each check."""
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "WITH rel AS" in row[0]]
+
+    assert prepared() == []
+    for count in (1, 2, 5, 20, 52, 3):
+        check(room=world["rooms"]["a"], slots=weekly(time(17), time(19), count), now=NOW)
+    assert len(prepared()) == 1
+
+
 def test_room_without_parent_or_parts_and_no_equipment(world) -> None:
     """The plain case through the default fetch: a kitchen with a competing request."""
     kitchen: Room = world["rooms"]["kitchen"]
