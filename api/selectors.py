@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,22 +123,11 @@ def open_data_dates(*, center: Center, span: Window) -> list[Occurrence]:
 
 
 def plan_stamp(center: Center) -> tuple:
-    """What a center's public dates and closures depend on, in two primary-key-cheap reads:
-    the plan version (raised by every writer of the plan) and the groups and rooms as they are
-    named and published. Same stamp, same response (with the same query and day)."""
-    groups = Group.objects.filter(center=center).aggregate(changed=Max("updated_at"), n=Count("pk"))
-    room_rows = Room.objects.filter(center=center).aggregate(
-        changed=Max("updated_at"), n=Count("pk")
-    )
-    return (
-        plan_version(center.pk),
-        center.updated_at.isoformat(),
-        str(groups["changed"]),
-        groups["n"],
-        str(room_rows["changed"]),
-        room_rows["n"],
-        timezone.localdate(timezone=center.tz).isoformat(),
-    )
+    """What a center's public dates and closures depend on, in one indexed read: the plan
+    version, raised in their own transaction by every writer of the plan and by every change
+    of the center, its groups (languages too) and rooms (`calendars.versions`), and the
+    center's day. Same stamp, same response (with the same query)."""
+    return (plan_version(center.pk), timezone.localdate(timezone=center.tz).isoformat())
 
 
 # --- personal ------------------------------------------------------------------------------------

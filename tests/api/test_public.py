@@ -62,7 +62,7 @@ def test_etag_and_304_follow_the_plan_version(world, api):
         again = api.get(url, **{"If-None-Match": etag})
     assert again.status_code == 304
     assert again["ETag"] == etag
-    assert len(queries) <= 4  # the center, its plan version, groups and rooms: no dates read
+    assert len(queries) <= 2  # the center and its plan version: no dates, groups or rooms
     # Another window is another response.
     assert api.get(url + "&group=fruehstueck")["ETag"] != etag
     # A change of the plan (a cancellation) changes the ETag.
@@ -70,6 +70,30 @@ def test_etag_and_304_follow_the_plan_version(world, api):
     changed = api.get(url, **{"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["rename the group", "unpublish the group", "rename the room", "rename the center"],
+)
+def test_etag_follows_what_the_dates_show_of_groups_rooms_and_the_center(world, api, change):
+    url = "/api/v1/centers/markt/dates/" + FEB
+    etag = api.get(url)["ETag"]
+    center = world.group.center
+    if change == "rename the group":
+        world.group.name = "Frauenfrühstück am Markt"
+        world.group.save()
+    elif change == "unpublish the group":
+        world.group.is_public = False
+        world.group.save()
+    elif change == "rename the room":
+        room = center.rooms.get(name="Küche")
+        room.name = "Lehrküche"
+        room.save()
+    else:
+        center.name = "Begegnungszentrum am Markt"
+        center.save()
+    assert api.get(url, **{"If-None-Match": etag}).status_code == 200
 
 
 @pytest.mark.parametrize(
