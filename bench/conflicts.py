@@ -99,7 +99,7 @@ _TAIL = """
 """
 
 _PG = """
-    WITH c AS (SELECT * FROM unnest(%(s)s::timestamptz[], %(e)s::timestamptz[]) c(s, e))
+    WITH c AS (SELECT * FROM unnest(%(s)b::timestamptz[], %(e)b::timestamptz[]) c(s, e))
     SELECT 'block', x.starts_at, x.ends_at, x.occurrence_id, x.series_id, x.group_name,
            x.room_name, NULL::int, NULL::int
     FROM unnest(%(units)s::bigint[]) u(id) CROSS JOIN c CROSS JOIN LATERAL (
@@ -200,10 +200,13 @@ def make_floor(w: world_mod.World, slots: list[Slot]) -> Callable:
                 "first": slots[0].starts_at,
                 "last": slots[-1].ends_at,
             }
-            # Bound on the server, as the check's statement is, so that both are prepared
-            # after a few runs (settings: prepare_threshold): no planning in either.
+            # Bound on the server and answered in binary, as the check's statement is: both
+            # are prepared after a few runs (settings: prepare_threshold), and their times are
+            # read by psycopg's C loader.
             connection.ensure_connection()
-            with connection.make_cursor(psycopg.Cursor(connection.connection)) as cursor:
+            raw = psycopg.Cursor(connection.connection)
+            raw.format = psycopg.pq.Format.BINARY
+            with connection.make_cursor(raw) as cursor:
                 cursor.execute(_PG, params)
                 return cursor.fetchall()
 

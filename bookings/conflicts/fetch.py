@@ -93,14 +93,21 @@ class _Query:
 
 def bound_cursor():
     """A Django cursor (logged, wrapped like any other) whose parameters PostgreSQL binds
-    itself: psycopg then prepares a statement it has run a few times on a connection (the
-    `prepare_threshold` in the settings), and PostgreSQL stops planning the check anew each
-    time (planning was a fifth of it). Django's own cursors bind on the client: nothing of
-    theirs is prepared."""
+    itself, answering in binary.
+
+    - Bound on the server, a statement run a few times on a connection is prepared by psycopg
+      (the `prepare_threshold` in the settings), and PostgreSQL stops planning the check anew
+      each time (planning was a fifth of it). Django's own cursors bind on the client:
+      nothing of theirs is prepared.
+    - In binary, psycopg reads times with its C loader: Django's text loader for timestamptz
+      parses each with a regular expression in Python (a fifth of the check for 100 times).
+      Arrays of times go in as binary too (`%(name)b`: no escaping).
+    """
     import psycopg
 
     connection.ensure_connection()
     raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
     if connection.queries_logged:
         return connection.make_debug_cursor(raw)
     return connection.make_cursor(raw)
@@ -129,7 +136,7 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         FROM rel
     ), c AS (
         SELECT s, e, k - 1 AS k
-        FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[])
+        FROM unnest(%(starts)b::timestamptz[], %(ends)b::timestamptz[])
              WITH ORDINALITY AS c(s, e, k)
     )
     SELECT 'block', x.starts_at, x.ends_at, x.occurrence_id, x.series_id, x.group_name,
