@@ -9,11 +9,11 @@ from typing import Any
 import icalendar
 import pytest
 
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
+from bookings.models import Series, SeriesStatus
 from calendars import assemble
 from calendars.ical import SeriesData, fingerprints, series_specs, to_bytes, to_event
 from calendars.ical.fast import TextEvent
+from tests.groups.factories import store_dates
 
 
 def assert_same_as_reference(item: SeriesData, window: tuple[datetime, datetime]) -> None:
@@ -61,17 +61,7 @@ def make_chor(make_center, make_room, make_group) -> Callable[..., Any]:
             start_time=time(18),
             end_time=time(20),
         )
-        Occurrence.objects.bulk_create(
-            Occurrence(
-                series=series,
-                room=room,
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
-                original_start=s.original_start,
-                state=OccurrenceState.CONFIRMED,
-            )
-            for s in expand(series.rule, place.tz)
-        )
+        store_dates(series)
         return group
 
     return make

@@ -21,7 +21,6 @@ from accounts.models import FeedToken
 from accounts.tokens import feed_token_create
 from bookings import services
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
 from calendars import selectors
 from calendars.models import FeedObject
 from calendars.services import feed_objects_prune
@@ -29,6 +28,7 @@ from calendars.tasks import feed_objects_prune as feed_objects_prune_task
 from centers.models import Center, Room
 from groups.models import Group, GroupLeader, Language
 from tests.eager import run_task
+from tests.groups.factories import store_dates
 
 NOW = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -71,17 +71,7 @@ def _series(group: Group, room: Room, *, day: date, state: str = "confirmed", **
         end_time=time(19, 30),
         **fields,
     )
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=room,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            original_start=slot.original_start,
-            state=state,
-        )
-        for slot in expand(series.rule, BERLIN)
-    )
+    store_dates(series, state=state)
     return series
 
 

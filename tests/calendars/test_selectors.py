@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
 from calendars.selectors import center_feed, feed_series, feed_window, iter_feed_series
+from tests.groups.factories import store_dates
 
 TODAY = date(2026, 11, 2)
 
@@ -26,18 +26,7 @@ def _weekly(group, room, weekday: int, hour: int) -> Series:
         end_time=time(hour + 1, 30),
         until=TODAY + timedelta(days=70),
     )
-    tz = group.center.tz
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=room,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            original_start=slot.original_start,
-            state=OccurrenceState.CONFIRMED,
-        )
-        for slot in expand(series.rule, tz)
-    )
+    store_dates(series)
     return series
 
 

@@ -18,7 +18,7 @@ from accounts.models import FeedToken
 from accounts.tokens import feed_token_create
 from bookings import services
 from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
+from tests.groups.factories import store_dates
 
 NOW = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -51,17 +51,7 @@ def world(make_center, make_room, make_group, make_user) -> dict[str, Any]:
         start_time=time(18),
         end_time=time(20),
     )
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=hall,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            original_start=slot.original_start,
-            state=OccurrenceState.CONFIRMED,
-        )
-        for slot in expand(series.rule, center.tz)
-    )
+    store_dates(series)
     return {
         "center": center,
         "hall": hall,

@@ -14,10 +14,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from bookings import services
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
+from bookings.models import OccurrenceState, Series, SeriesStatus
 from calendars.selectors import feed_window
 from tests.calendars.icalcheck import icalcheck
+from tests.groups.factories import store_dates
 
 NOW = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
 FEED = "/feeds/group/chor.ics"
@@ -54,18 +54,7 @@ def _weekly(world: dict[str, Any], **rule: Any) -> Series:
     series = Series.objects.create(
         group=world["group"], room=world["room"], status=SeriesStatus.CONFIRMED, **fields
     )
-    tz = world["center"].tz
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=series.room,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            original_start=slot.original_start,
-            state=OccurrenceState.CONFIRMED,
-        )
-        for slot in expand(series.rule, tz)
-    )
+    store_dates(series)
     return series
 
 

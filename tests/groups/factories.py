@@ -33,17 +33,20 @@ def make_series(
         end_time=end_time,
         **rule,
     )
-    through = start_date + timedelta(weeks=weeks)
-    slots = expand(series.rule, room.center.tz, through=through)
+    store_dates(series, state=date_state, through=start_date + timedelta(weeks=weeks))
+    return series, list(Occurrence.objects.filter(series=series).order_by("starts_at"))
+
+
+def store_dates(series: Series, *, state: str = "confirmed", through: date | None = None) -> None:
+    """The series' dates from its rule, in its room, expanded in its center's zone."""
     Occurrence.objects.bulk_create(
         Occurrence(
             series=series,
-            room=room,
+            room=series.room,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             original_start=slot.original_start,
-            state=date_state,
+            state=state,
         )
-        for slot in slots
+        for slot in expand(series.rule, series.room.center.tz, through=through)
     )
-    return series, list(Occurrence.objects.filter(series=series).order_by("starts_at"))

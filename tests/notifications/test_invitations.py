@@ -17,11 +17,11 @@ from django.core import mail
 from django.core.cache import cache
 
 from bookings import services
-from bookings.models import Occurrence, OccurrenceState, Series, SeriesStatus
-from bookings.recurrence import expand
+from bookings.models import OccurrenceState, Series, SeriesStatus
 from calendars.selectors import feed_window
 from notifications.dispatch import outbox_dispatch_pending
 from tests.calendars.icalcheck import icalcheck
+from tests.groups.factories import store_dates
 
 NOW = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
 
@@ -67,17 +67,7 @@ def _requested(world: dict[str, Any]) -> Series:
         start_time=time(18),
         end_time=time(20),
     )
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            series=series,
-            room=series.room,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            original_start=slot.original_start,
-            state=OccurrenceState.REQUESTED,
-        )
-        for slot in expand(series.rule, world["center"].tz)
-    )
+    store_dates(series, state=OccurrenceState.REQUESTED)
     return series
 
 
