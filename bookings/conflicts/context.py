@@ -84,7 +84,6 @@ def load_context(
     # Blocks and requests come as `Busy`; the SQL fetches say which slots they overlap.
     block_list, pending_list = rows["block"], rows["pending"]
     block_hits, pending_hits = rows.get("block_hits"), rows.get("pending_hits")
-    indexed = block_hits is not None and pending_hits is not None
     hours: Hours = {}
     for weekday, opens, closes in rows["hours"]:
         hours.setdefault(weekday, []).append((opens, closes))
@@ -112,7 +111,7 @@ def load_context(
         horizon=horizon_start(now.astimezone(tz).date(), horizon_months, tz),
         horizon_months=horizon_months,
         language=language,
-        hits_for=slots if indexed else None,
+        hits_for=slots if block_hits is not None else None,
         block_hits=block_hits,
         pending_hits=pending_hits,
     )

@@ -40,7 +40,7 @@ from .spans import Span
 MAX_DATE_SPAN = timedelta(days=2)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Query:
     """The question `check` asks the database, in plain values."""
 
@@ -48,15 +48,19 @@ class _Query:
     slots: Sequence[Slot]
     equipment: Sequence[int]
     ignore_series_id: int | None
-    # Whether the ranges the database was asked are the held ranges to the microsecond (set
-    # by the fetch; then the blocks it found for a range are exactly those that overlap it).
-    exact: bool = False
+
+    @cached_property
+    def buffers(self) -> tuple[timedelta, timedelta]:
+        """The room's setup and cleanup buffers."""
+        return (
+            timedelta(minutes=self.room.setup_minutes),
+            timedelta(minutes=self.room.cleanup_minutes),
+        )
 
     @cached_property
     def held(self) -> list[Span]:
         """The slots widened by the room's buffers."""
-        setup = timedelta(minutes=self.room.setup_minutes)
-        cleanup = timedelta(minutes=self.room.cleanup_minutes)
+        setup, cleanup = self.buffers
         return [(s.starts_at - setup, s.ends_at + cleanup) for s in self.slots]
 
     def held_seconds(self) -> tuple[str, bool]:
@@ -74,13 +78,6 @@ class _Query:
                 exact = False
             parts.append(f"[{whole_start - setup},{whole_end + cleanup}]")
         return "[" + ",".join(parts) + "]", exact
-
-    @property
-    def buffers(self) -> tuple[timedelta, timedelta]:
-        """The room's setup and cleanup buffers."""
-        return timedelta(minutes=self.room.setup_minutes), timedelta(
-            minutes=self.room.cleanup_minutes
-        )
 
     @cached_property
     def first(self) -> datetime:
@@ -218,12 +215,11 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         cursor.execute(sql, params)
         for kind, *values in cursor.fetchall():
             rows[kind].append(tuple(values))
-    q.exact = True  # the ranges went in as they are
     blocks, block_hits = blocks_by_slot(
         sorted((r[:6] + r[8:] for r in rows["block"]), key=_BY_START),
         q.slots,
         q.buffers,
-        exact=True,
+        exact=True,  # the ranges went in as they are
         parse=False,
     )
     pending, pending_hits = requests_by_slot(rows["pending"], q.slots, q.buffers, parse=False)
@@ -433,7 +429,7 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     )
     """
     room = q.room
-    ranges, q.exact = q.held_seconds()
+    ranges, exact = q.held_seconds()
     params = {
         "span": int(MAX_DATE_SPAN.total_seconds()),
         "room": room.pk,
@@ -476,7 +472,7 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     # took a tenth of the check.
     blocks.sort(key=_BY_START)
     rows["block"], rows["block_hits"] = blocks_by_slot(
-        blocks, q.slots, q.buffers, exact=q.exact, parse=True
+        blocks, q.slots, q.buffers, exact=exact, parse=True
     )
     rows["pending"], rows["pending_hits"] = requests_by_slot(
         rows["pending"], q.slots, q.buffers, parse=True

@@ -17,6 +17,12 @@ def by_start(busy: Busy) -> tuple[datetime, int]:
     return busy.starts_at, busy.occurrence_id
 
 
+def _holds(busy: Busy, slot: Slot, held: tuple[timedelta, timedelta]) -> bool:
+    """Whether `busy` overlaps the slot widened by the candidate room's buffers."""
+    setup, cleanup = held
+    return busy.starts_at < slot.ends_at + cleanup and busy.ends_at > slot.starts_at - setup
+
+
 def blocks_of(rows: Iterable[tuple]) -> list[Busy]:
     """Block rows as `Busy`, one per date (a whole room's booking holds a block in each of
     its parts), by start."""
@@ -57,17 +63,12 @@ def requests_by_slot(
     if not rows:
         return [], hits
     pending = requests_of(rows, parse=parse)
-    setup, cleanup = held
     index = {busy.occurrence_id: j for j, busy in enumerate(pending)}
     touched: list[list[int]] = []
     for row in rows:
         j, k = index[row[2]], row[-1]
-        busy, slot, found = pending[j], slots[k], hits[k]
-        if (
-            j not in found
-            and busy.starts_at < slot.ends_at + cleanup
-            and busy.ends_at > slot.starts_at - setup
-        ):
+        found = hits[k]
+        if j not in found and _holds(pending[j], slots[k], held):
             if found:
                 found.append(j)  # type: ignore[union-attr]
             else:
@@ -97,7 +98,6 @@ def blocks_by_slot(
     overlaps it, unless the range was rounded to whole seconds for the database: then it is
     checked.
     """
-    setup, cleanup = held
     aware = datetime.fromisoformat
     blocks: list[Busy] = []
     # Most slots find nothing: they share one empty tuple.
@@ -110,12 +110,8 @@ def blocks_by_slot(
                 start, end = aware(start + "Z"), aware(end + "Z")
             blocks.append(Busy(start, end, pk, series_id, group_name, room_name))
             j += 1
-        if not exact:
-            busy, slot = blocks[j], slots[k]
-            if not (
-                busy.starts_at < slot.ends_at + cleanup and busy.ends_at > slot.starts_at - setup
-            ):
-                continue
+        if not exact and not _holds(blocks[j], slots[k], held):
+            continue
         found = hits[k]
         if not found:
             hits[k] = [j]
