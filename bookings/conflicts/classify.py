@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from operator import attrgetter, le
 from typing import NamedTuple
 
 from django.utils.translation import get_language, gettext, ngettext
@@ -29,7 +30,7 @@ from ..policy import (
     verdict,
 )
 from ..recurrence import Slot
-from .spans import Hours, closed_by, overlapping, within_local
+from .spans import Hours, closed_by, outside_hours, overlapping, wall_clock
 
 
 class Issue(NamedTuple):
@@ -190,26 +191,17 @@ def _busy_issues(
     busy: Sequence[Busy],
     matches: Sequence[int],
     template: str,
-    cache: dict[int, Issue],
+    cache: list[Issue | None],
     messages: dict[tuple[str, str], str],
     itself: int | None,
 ) -> list[Issue]:
-    """One issue per other occurrence (a whole room holds one block per part), by start.
-
-    Issues are immutable: one per listed hold (`cache`, by index), shared by every date it
-    clashes with; a weekly series meets the same group in the same room again and again, so
-    `messages` keeps the words too."""
-    if len(matches) == 1:  # by far the most common case
-        j = matches[0]
-        issue = cache.get(j)
-        if issue is None:
-            issue = cache[j] = _busy_issue(kind, busy[j], template, messages)
-        return [] if issue.occurrence_id == itself else [issue]
+    """One issue per other occurrence (a whole room holds one block per part), by start, for
+    a date that several holds overlap (the loop in `classify` handles one itself)."""
     matches = sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id))
     issues: list[Issue] = []
     seen: set[int | None] = {itself}
     for j in matches:
-        issue = cache.get(j)
+        issue = cache[j]
         if issue is None:
             issue = cache[j] = _busy_issue(kind, busy[j], template, messages)
         if issue.occurrence_id not in seen:
@@ -221,18 +213,19 @@ def _busy_issues(
 def _busy_issue(
     kind: str, other: Busy, template: str, messages: dict[tuple[str, str], str]
 ) -> Issue:
-    words = (other.group_name, other.room_name)
-    message = messages.get(words)
+    """The issue a hold makes. Issues are immutable: one per hold, shared by every date it
+    overlaps; a weekly series meets the same group in the same room again and again, so
+    `messages` keeps the words too."""
+    _start, _end, occurrence_id, series_id, group, room = other
+    message = messages.get((group, room))
     if message is None:
-        message = messages[words] = template % {"group": words[0], "room": words[1]}
-    return Issue(
-        kind,
-        message,
-        other.occurrence_id,
-        other.series_id,
-        other.group_name,
-        other.room_name,
-    )
+        message = messages[group, room] = template % {"group": group, "room": room}
+    # Made as the tuple it is: Issue's generated __new__ (with its defaults) costs more than
+    # twice as much, and a check makes one per clashing hold.
+    return _tuple_new(Issue, (kind, message, occurrence_id, series_id, group, room, None, ""))
+
+
+_tuple_new = tuple.__new__
 
 
 def _fixed_issues(ctx: Context, language: str) -> tuple[Issue, ...]:
@@ -316,10 +309,12 @@ def _said(language: str, horizon_months: int) -> _Said:
 def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     """Issues per slot, in the order given; no database access."""
     room = ctx.room
+    starts = list(map(_STARTS_AT, slots))
+    ends = list(map(_ENDS_AT, slots))
     if ctx.hits_for is slots and ctx.block_hits is not None and ctx.pending_hits is not None:
         booked, competing = ctx.block_hits, ctx.pending_hits
     else:
-        spans = [(s.starts_at, s.ends_at) for s in slots]
+        spans = list(zip(starts, ends, strict=True))
         if room.setup_minutes or room.cleanup_minutes:
             setup = timedelta(minutes=room.setup_minutes)
             cleanup = timedelta(minutes=room.cleanup_minutes)
@@ -329,7 +324,6 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
         # Busy and ClosureSpan tuples begin with (starts_at, ends_at): spans as they are.
         booked = overlapping(held, ctx.blocks)
         competing = overlapping(held, ctx.pending)
-    closed = closed_by(slots, ctx.closures)
     language = ctx.language or get_language() or ""
     said = _said(language, ctx.horizon_months)
     clashes_with, competes_with, closed_for, holiday_is, school_is = said.templates
@@ -339,99 +333,120 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     school_skips = ctx.policy.pauses_in_school_holidays
     fixed = _fixed_issues(ctx, language)
 
-    booked_cache: dict[int, Issue] = {}  # by index into ctx.blocks
-    pending_cache: dict[int, Issue] = {}  # by index into ctx.pending
+    booked_issues: list[Issue | None] = [None] * len(ctx.blocks)  # made once per hold
+    pending_issues: list[Issue | None] = [None] * len(ctx.pending)
     booked_words: dict[tuple[str, str], str] = {}
     pending_words: dict[tuple[str, str], str] = {}
     closure_issues: dict[int, Issue] = {}  # a closure over many dates: one issue, shared
-    # A series repeats a few local times: whether they lie within the hours is asked once each.
-    inside: dict[tuple[int, time, time, bool], bool] = {}
-    dates: list[DateReport] = []
-    tz, holidays, hours, now, horizon = ctx.tz, ctx.holidays, ctx.hours, ctx.now, ctx.horizon
+    tz, now, horizon = ctx.tz, ctx.now, ctx.horizon
+    # What one comparison settles for every date is decided for all at once (C-level maps, no
+    # bytecode per date): most series lie wholly ahead, within the horizon and the opening
+    # hours, on no holiday, and the loop below then looks only where something stands.
+    closed = closed_by(slots, ctx.closures)
+    any_invalid = any(map(le, ends, starts))
+    any_past = now is not None and bool(starts) and min(starts) < now
     if horizon is not None:
         # Compared with every date's UTC start: in the same zone, no offset is looked up.
         horizon = horizon.astimezone(UTC)
+    any_beyond = horizon is not None and bool(starts) and max(starts) >= horizon
+    holidays = ctx.holidays if public_skips else None
     school_holidays = ctx.school_holidays if school_skips else None
-    if not (holidays and public_skips):
-        holidays = None
+    nothing: list[None] = [None] * len(slots)
+    holiday_at: Sequence[str | None] = nothing
+    school_at: Sequence[str | None] = nothing
+    outside_at: Sequence[bool | None] = nothing
+    if holidays or school_holidays or ctx.hours:
+        local_starts = wall_clock(slots, tz, "local_start", starts)
+        if holidays or school_holidays:
+            days = list(map(datetime.date, local_starts))
+            if holidays:
+                holiday_at = list(map(holidays.get, days))
+            if school_holidays:
+                school_at = list(map(school_holidays.get, days))
+        if ctx.hours:
+            local_ends = wall_clock(slots, tz, "local_end", ends)
+            outside_at = outside_hours(local_starts, local_ends, ctx.hours) or nothing
     needs_approval = room.requires_approval
     blocks, pending, closures = ctx.blocks, ctx.pending, ctx.closures
-    for slot, booked_here, competing_here, closed_here in zip(
-        slots, booked, competing, closed, strict=True
+    dates: list[DateReport] = []
+    for slot, starts_at, booked_here, closed_here, holiday, school, competing_here, out in zip(
+        slots, starts, booked, closed, holiday_at, school_at, competing, outside_at, strict=True
     ):
-        starts_at = slot.starts_at
         issues: list[Issue] = []
-        if slot.ends_at <= starts_at:
+        if any_invalid and slot.ends_at <= starts_at:
             issues.append(invalid)
-        if now is not None and starts_at < now:
+        if any_past and starts_at < now:
             issues.append(past)
         if booked_here:
-            issues += _busy_issues(
-                IssueKind.BOOKED,
-                blocks,
-                booked_here,
-                clashes_with,
-                booked_cache,
-                booked_words,
-                slot.occurrence_id,
+            if len(booked_here) == 1:  # by far the most common case
+                j = booked_here[0]
+                issue = booked_issues[j]
+                if issue is None:
+                    issue = booked_issues[j] = _busy_issue(
+                        IssueKind.BOOKED, blocks[j], clashes_with, booked_words
+                    )
+                if issue.occurrence_id != slot.occurrence_id:
+                    issues.append(issue)
+            else:
+                issues += _busy_issues(
+                    IssueKind.BOOKED,
+                    blocks,
+                    booked_here,
+                    clashes_with,
+                    booked_issues,
+                    booked_words,
+                    slot.occurrence_id,
+                )
+        if closed_here:
+            for j in closed_here:
+                issue = closure_issues.get(j)
+                if issue is None:
+                    closure = closures[j]
+                    issue = closure_issues[j] = Issue(
+                        IssueKind.CLOSURE,
+                        closed_for % {"reason": closure.reason},
+                        closure_id=closure.closure_id,
+                        detail=closure.reason,
+                    )
+                issues.append(issue)
+        if holiday:
+            issues.append(Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday))
+        if school:
+            issues.append(
+                Issue(IssueKind.SCHOOL_HOLIDAY, school_is % {"name": school}, detail=school)
             )
-        for j in closed_here:
-            issue = closure_issues.get(j)
-            if issue is None:
-                closure = closures[j]
-                issue = closure_issues[j] = Issue(
-                    IssueKind.CLOSURE,
-                    closed_for % {"reason": closure.reason},
-                    closure_id=closure.closure_id,
-                    detail=closure.reason,
-                )
-            issues.append(issue)
-        local_start = slot.local_start
-        if local_start is None or local_start.tzinfo is not tz:
-            local_start = starts_at.astimezone(tz)
-        local_day = local_start.date()
-        if holidays or school_holidays:
-            holiday = holidays.get(local_day) if holidays else None
-            if holiday:
-                issues.append(
-                    Issue(IssueKind.HOLIDAY, holiday_is % {"name": holiday}, detail=holiday)
-                )
-            school = school_holidays.get(local_day) if school_holidays else None
-            if school:
-                issues.append(
-                    Issue(IssueKind.SCHOOL_HOLIDAY, school_is % {"name": school}, detail=school)
-                )
         if fixed:
             issues += fixed
         if competing_here:
-            issues += _busy_issues(
-                IssueKind.PENDING,
-                pending,
-                competing_here,
-                competes_with,
-                pending_cache,
-                pending_words,
-                slot.occurrence_id,
-            )
-        if hours:
-            local_end = slot.local_end
-            if local_end is None or local_end.tzinfo is not tz:
-                local_end = slot.ends_at.astimezone(tz)
-            key = (
-                local_start.weekday(),
-                local_start.time(),
-                local_end.time(),
-                local_day == local_end.date(),
-            )
-            within = inside.get(key)
-            if within is None:
-                within = inside[key] = within_local(local_start, local_end, hours)
-            if not within:
-                issues.append(outside)
-        if horizon is not None and starts_at >= horizon:
+            if len(competing_here) == 1:
+                j = competing_here[0]
+                issue = pending_issues[j]
+                if issue is None:
+                    issue = pending_issues[j] = _busy_issue(
+                        IssueKind.PENDING, pending[j], competes_with, pending_words
+                    )
+                if issue.occurrence_id != slot.occurrence_id:
+                    issues.append(issue)
+            else:
+                issues += _busy_issues(
+                    IssueKind.PENDING,
+                    pending,
+                    competing_here,
+                    competes_with,
+                    pending_issues,
+                    pending_words,
+                    slot.occurrence_id,
+                )
+        if out:
+            issues.append(outside)
+        if any_beyond and starts_at >= horizon:
             issues.append(beyond)
         dates.append(DateReport(slot, issues, needs_approval))
     return ConflictReport(dates=dates)
+
+
+_STARTS_AT = attrgetter("starts_at")
+_ENDS_AT = attrgetter("ends_at")
 
 
 def closure_of(slot: Slot, ctx: Context) -> ClosureSpan | None:

@@ -13,22 +13,25 @@ sweep to `classify`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cached_property
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Q
+
+# Django's takes no lock (functools' does, on Python 3.11): a check reads three of them.
+from django.utils.functional import cached_property
 
 from centers.models import Center, Closure, Equipment, OpeningHours, Room
 from groups.models import Group
 
 from ..models import Occurrence, OccurrenceState, RoomBlock, Series
 from ..recurrence import Slot
-from .found import blocks_by_slot, blocks_of, requests_by_slot, requests_of
+from .found import FOUND_BY_START, blocks_by_slot, blocks_of, requests_by_slot, requests_of
 from .spans import Span
 
 # --- fetching: a constant number of queries for any number of slots ---------------------------
@@ -203,7 +206,15 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         "requested": OccurrenceState.REQUESTED.value,
         "equipment": list(q.equipment),
     }
-    rows: dict[str, list[tuple]] = {
+    with bound_cursor() as cursor:
+        cursor.execute(sql, params)
+        found = _by_kind(cursor.fetchall())
+    return _answer(found, q, exact=True, parse=False)  # the ranges went in as they are
+
+
+def _by_kind(rows: list[tuple]) -> dict[str, list[tuple]]:
+    """The rows of an SQL fetch (the shape `found` documents) by their kind, as they are."""
+    found: dict[str, list[tuple]] = {
         "block": [],
         "pending": [],
         "closure": [],
@@ -211,29 +222,39 @@ def fetch_sql(q: _Query) -> dict[str, list[tuple]]:
         "center": [],
         "equipment": [],
     }
-    with bound_cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, *values in cursor.fetchall():
-            rows[kind].append(tuple(values))
+    add = {kind: kept.append for kind, kept in found.items()}
+    for row in rows:
+        add[row[0]](row)
+    return found
+
+
+def _answer(found: dict[str, list[tuple]], q: _Query, *, exact: bool, parse: bool) -> dict:
+    """What `load_context` takes, from an SQL fetch's rows by kind; `parse`: times are
+    SQLite's UTC text; `exact`: the ranges asked were the held ranges (not rounded)."""
     blocks, block_hits = blocks_by_slot(
-        sorted((r[:6] + r[8:] for r in rows["block"]), key=_BY_START),
+        # Sorted here (by the text, which sorts as the time), not by the statement: SQLite's
+        # sorter took a tenth of the check.
+        sorted(found["block"], key=FOUND_BY_START),
         q.slots,
         q.buffers,
-        exact=True,  # the ranges went in as they are
-        parse=False,
+        exact=exact,
+        parse=parse,
     )
-    pending, pending_hits = requests_by_slot(rows["pending"], q.slots, q.buffers, parse=False)
+    pending, pending_hits = requests_by_slot(found["pending"], q.slots, q.buffers, parse=parse)
+    if parse:
+        aware = datetime.fromisoformat
+        closures = [(aware(r[1] + "Z"), aware(r[2] + "Z"), r[5], r[3]) for r in found["closure"]]
+    else:
+        closures = [(r[1], r[2], r[5], r[3]) for r in found["closure"]]
     return {
         "block": blocks,
         "block_hits": block_hits,
         "pending": pending,
         "pending_hits": pending_hits,
-        "closure": [(r[0], r[1], r[4], r[2]) for r in rows["closure"]],
-        "hours": [
-            (r[6], time.fromisoformat(r[4]), time.fromisoformat(r[5])) for r in rows["hours"]
-        ],
-        "center": [(r[4], r[5], r[6]) for r in rows["center"]],
-        "equipment": [(r[4], r[5]) for r in rows["equipment"]],
+        "closure": closures,
+        "hours": [(r[7], _time(r[5]), _time(r[6])) for r in found["hours"]],
+        "center": [(r[5], r[6], r[7]) for r in found["center"]],
+        "equipment": [(r[5], r[6]) for r in found["equipment"]],
     }
 
 
@@ -333,34 +354,21 @@ def fetch_orm(q: _Query) -> dict[str, list[tuple]]:
 
 
 def _time(value: time | str) -> time:
-    return value if isinstance(value, time) else time.fromisoformat(value)
+    if isinstance(value, time):
+        return value
+    parsed = _TIMES.get(value)
+    if parsed is None:
+        parsed = _TIMES[value] = time.fromisoformat(value)
+    return parsed
 
 
-def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
-    """The same rows as `fetch_sql`, in one statement written for SQLite.
+# Opening hours as the SQL fetches read them ("08:00:00"): a center has a few distinct times.
+_TIMES: dict[str, time] = {}
 
-    The ranges are a table joined against the (room, starts_at) indexes of blocks and dates:
-    one short range scan per unit and date, as on PostgreSQL. (Built through the ORM, an OR of
-    52 ranges cost ten times more than running it.) Each block and request comes back with the
-    index of the range it was found for, so `classify` need not sweep.
 
-    - Ranges go in as one JSON array of whole Unix seconds (start rounded down, end up), read
-      by `json_each`; SQLite writes them as the UTC text Django stores: formatting hundreds of
-      datetimes in Python cost more than the query, and one parameter keeps the statement's
-      text the same for any number of dates (SQLite's statement cache then keeps it compiled).
-      Rounding outwards only widens a range; `load_context` keeps exactly what overlaps. How
-      far back a range reaches depends on the buffers of the room, its parent and parts
-      (`lim`, one row, read once).
-    - Named parameters: Django turns them into SQLite's by one `%` formatting; positional ones
-      go through a regular expression over the whole statement (a tenth of the check).
-    - The room's units and relatives are `IN (subquery)` lists and CROSS JOIN fixes the join
-      order (ranges outside, index scans inside): joined against a CTE of rooms, SQLite's
-      planner first built a Bloom filter over the whole table of dates. `+o.state` keeps the
-      state index out of the choice.
-    - Times come back as text (`+starts_at`: an expression column gets no Django converter),
-      and `fromisoformat` of it with a "Z" makes an aware datetime in one call (the converter
-      and a `replace(tzinfo=UTC)` cost a fifth of the check).
-    """
+@functools.cache
+def _sqlite_statement() -> str:
+    """`fetch_sqlite`'s statement, written once (its text is the same for every check)."""
     t = {
         "room": Room._meta.db_table,
         "center": Center._meta.db_table,
@@ -428,6 +436,35 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
         WHERE re.room_id = %(room)s AND re.equipment_id = e.id
     )
     """
+    return sql
+
+
+def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
+    """The same rows as `fetch_sql`, in one statement written for SQLite.
+
+    The ranges are a table joined against the (room, starts_at) indexes of blocks and dates:
+    one short range scan per unit and date, as on PostgreSQL. (Built through the ORM, an OR of
+    52 ranges cost ten times more than running it.) Each block and request comes back with the
+    index of the range it was found for, so `classify` need not sweep.
+
+    - Ranges go in as one JSON array of whole Unix seconds (start rounded down, end up), read
+      by `json_each`; SQLite writes them as the UTC text Django stores: formatting hundreds of
+      datetimes in Python cost more than the query, and one parameter keeps the statement's
+      text the same for any number of dates (SQLite's statement cache then keeps it compiled).
+      Rounding outwards only widens a range; `load_context` keeps exactly what overlaps. How
+      far back a range reaches depends on the buffers of the room, its parent and parts
+      (`lim`, one row, read once).
+    - Named parameters: Django turns them into SQLite's by one `%` formatting; positional ones
+      go through a regular expression over the whole statement (a tenth of the check).
+    - The room's units and relatives are `IN (subquery)` lists and CROSS JOIN fixes the join
+      order (ranges outside, index scans inside): joined against a CTE of rooms, SQLite's
+      planner first built a Bloom filter over the whole table of dates. `+o.state` keeps the
+      state index out of the choice.
+    - Times come back as text (`+starts_at`: an expression column gets no Django converter),
+      and `fromisoformat` of it with a "Z" makes an aware datetime in one call (the converter
+      and a `replace(tzinfo=UTC)` cost a fifth of the check).
+    """
+    sql = _sqlite_statement()
     room = q.room
     ranges, exact = q.held_seconds()
     params = {
@@ -444,42 +481,8 @@ def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
-    rows: dict[str, list[tuple]] = {
-        "block": [],
-        "pending": [],
-        "closure": [],
-        "hours": [],
-        "center": [],
-        "equipment": [],
-    }
-    aware = datetime.fromisoformat
-    blocks: list[tuple] = []
-    for kind, start, end, pk, series_id, name, other, n1, n2, k in found:
-        if kind == "block":
-            blocks.append((start, end, pk, series_id, name, other, k))
-        elif kind == "pending":
-            rows[kind].append((start, end, pk, series_id, name, other, n1, n2, k))
-        elif kind == "closure":
-            rows[kind].append((aware(start + "Z"), aware(end + "Z"), name, pk))
-        elif kind == "hours":
-            rows[kind].append((n1, _time(name), _time(other)))
-        elif kind == "center":
-            rows[kind].append((name, other, n1))
-        else:
-            rows[kind].append((name, other))
-    # Sorted here (by the text, which sorts as the time), not by the statement: SQLite's sorter
-    # took a tenth of the check.
-    blocks.sort(key=_BY_START)
-    rows["block"], rows["block_hits"] = blocks_by_slot(
-        blocks, q.slots, q.buffers, exact=exact, parse=True
-    )
-    rows["pending"], rows["pending_hits"] = requests_by_slot(
-        rows["pending"], q.slots, q.buffers, parse=True
-    )
-    return rows
+        found = _by_kind(cursor.fetchall())
+    return _answer(found, q, exact=exact, parse=True)
 
-
-_BY_START = itemgetter(0, 2)  # a block row's start and occurrence
 
 FETCHES = {"sql": fetch_sql, "sqlite": fetch_sqlite, "orm": fetch_orm}

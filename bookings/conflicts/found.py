@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from ..recurrence import Slot
 from .classify import Busy
 
-
-def by_start(busy: Busy) -> tuple[datetime, int]:
-    return busy.starts_at, busy.occurrence_id
+# The rows the SQL fetches read, one shape for every kind (a UNION ALL of blocks, requests,
+# closures, opening hours, the center and missing equipment):
+#   (kind, starts_at, ends_at, id, series_id, name, other_name, setup, cleanup, slot index)
+# A block's or request's names are its group's and its room's; the setup and cleanup minutes
+# are the request's room's; the slot index is the range it was found for.
+FOUND_BY_START = itemgetter(1, 3)  # a found row's start and id: the order `blocks_by_slot` reads
+# A `Busy`'s start and occurrence: the order holds are listed in.
+by_start = itemgetter(0, 2)
+# `Busy` made as the tuple it is: its generated __new__ costs more than twice as much, and a
+# check makes one per hold it finds.
+_tuple_new = tuple.__new__
 
 
 def _holds(busy: Busy, slot: Slot, held: tuple[timedelta, timedelta]) -> bool:
@@ -29,7 +38,7 @@ def blocks_of(rows: Iterable[tuple]) -> list[Busy]:
     blocks: dict[tuple[int, datetime], Busy] = {}
     for start, end, pk, series_id, group_name, room_name in rows:
         if (pk, start) not in blocks:
-            blocks[pk, start] = Busy(start, end, pk, series_id, group_name, room_name)
+            blocks[pk, start] = _tuple_new(Busy, (start, end, pk, series_id, group_name, room_name))
     return sorted(blocks.values(), key=by_start)
 
 
@@ -38,7 +47,7 @@ def requests_of(rows: Iterable[tuple], *, parse: bool = False) -> list[Busy]:
     widths: dict[int, timedelta] = {}  # a few rooms, a few widths: each timedelta made once
     aware = datetime.fromisoformat
     found: dict[int, Busy] = {}
-    for start, end, pk, series_id, group_name, room_name, setup, cleanup, *_k in rows:
+    for start, end, pk, series_id, group_name, room_name, setup, cleanup in rows:
         if pk in found:
             continue
         if parse:
@@ -48,7 +57,9 @@ def requests_of(rows: Iterable[tuple], *, parse: bool = False) -> list[Busy]:
             before = widths[setup] = timedelta(minutes=setup)
         if after is None:
             after = widths[cleanup] = timedelta(minutes=cleanup)
-        found[pk] = Busy(start - before, end + after, pk, series_id, group_name, room_name)
+        found[pk] = _tuple_new(
+            Busy, (start - before, end + after, pk, series_id, group_name, room_name)
+        )
     return sorted(found.values(), key=by_start)
 
 
@@ -56,19 +67,24 @@ def requests_by_slot(
     rows: list[tuple], slots: Sequence[Slot], held: tuple[timedelta, timedelta], *, parse: bool
 ) -> tuple[list[Busy], list[Sequence[int]]]:
     """The competing requests as `Busy`, and per slot the indexes of those that overlap its
-    held range, from the slot each row was found for (last column). Checked one by one: the
-    database was asked with the widest buffer of the related rooms; a request holds its own
-    room's. `held`: the candidate room's setup and cleanup buffers."""
+    held range, from the slot each row was found for. Checked one by one: the database was
+    asked with the widest buffer of the related rooms; a request holds its own room's.
+    `rows`: as the SQL fetches read them (above); `held`: the candidate room's setup and
+    cleanup buffers."""
     hits: list[Sequence[int]] = [()] * len(slots)  # most slots find nothing: one empty tuple
     if not rows:
         return [], hits
-    pending = requests_of(rows, parse=parse)
-    index = {busy.occurrence_id: j for j, busy in enumerate(pending)}
+    pending = requests_of((row[1:9] for row in rows), parse=parse)
+    index = {busy[2]: j for j, busy in enumerate(pending)}  # by occurrence
+    setup, cleanup = held
     touched: list[list[int]] = []
     for row in rows:
-        j, k = index[row[2]], row[-1]
+        j, k = index[row[3]], row[9]
         found = hits[k]
-        if j not in found and _holds(pending[j], slots[k], held):
+        if j in found:
+            continue
+        busy, slot = pending[j], slots[k]
+        if busy[0] < slot.ends_at + cleanup and busy[1] > slot.starts_at - setup:  # _holds
             if found:
                 found.append(j)  # type: ignore[union-attr]
             else:
@@ -89,9 +105,9 @@ def blocks_by_slot(
     parse: bool,
 ) -> tuple[list[Busy], list[Sequence[int]]]:
     """The blocks as `Busy`, one per date, and per slot the indexes of those that overlap its
-    held range, in one pass over rows sorted by (start, occurrence) with the index of the
-    slot each was found for (last column); `parse`: times are SQLite's UTC text; `held`: the
-    candidate room's setup and cleanup buffers; `exact`: the ranges asked were the held ranges.
+    held range, in one pass over rows as the SQL fetches read them (above), sorted by (start,
+    id); `parse`: times are SQLite's UTC text; `held`: the candidate room's setup and cleanup
+    buffers; `exact`: the ranges asked were the held ranges.
 
     A whole room's booking holds a block in each of its parts, and a block may be found for two
     slots: such rows are neighbours, and their times are read once. A block found for a range
@@ -103,12 +119,12 @@ def blocks_by_slot(
     # Most slots find nothing: they share one empty tuple.
     hits: list[Sequence[int]] = [()] * len(slots)
     j, last_start, last_pk = -1, None, None
-    for start, end, pk, series_id, group_name, room_name, k in rows:
+    for _kind, start, end, pk, series_id, group_name, room_name, _setup, _cleanup, k in rows:
         if pk != last_pk or start != last_start:
             last_start, last_pk = start, pk
             if parse:
                 start, end = aware(start + "Z"), aware(end + "Z")
-            blocks.append(Busy(start, end, pk, series_id, group_name, room_name))
+            blocks.append(_tuple_new(Busy, (start, end, pk, series_id, group_name, room_name)))
             j += 1
         if not exact and not _holds(blocks[j], slots[k], held):
             continue

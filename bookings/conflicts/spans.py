@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta, tzinfo
+from operator import attrgetter, eq
 
 from ..recurrence import Slot
 
@@ -65,6 +66,46 @@ def within_local(start: datetime, end: datetime, hours: Hours) -> bool:
         return False
     begins, ends = start.time(), end.time()
     return any(opens <= begins and ends <= closes for opens, closes in periods)
+
+
+_TZINFO = attrgetter("tzinfo")
+
+
+def wall_clock(slots: Sequence[Slot], tz: tzinfo, name: str, utc: list[datetime]) -> list[datetime]:
+    """The slots' wall-clock starts or ends (`name`: "local_start" or "local_end") in `tz`: as
+    `expand` kept them when it worked in `tz`, else converted from `utc` (the same times)."""
+    kept = list(map(attrgetter(name), slots))
+    if None not in kept and set(map(_TZINFO, kept)) == {tz}:
+        return kept
+    return [moment.astimezone(tz) for moment in utc]
+
+
+def outside_hours(starts: list[datetime], ends: list[datetime], hours: Hours) -> list[bool] | None:
+    """Per date (wall-clock start and end), whether it lies outside the opening hours; None
+    when every date lies within (the usual case: the caller then looks at no date for it).
+
+    Dates are keyed by weekday, wall-clock times and whether they end on their day, and each
+    kind is asked once: a series repeats a few local times (a weekly one, one)."""
+    if not starts:
+        return None
+    keys = list(
+        zip(
+            map(datetime.weekday, starts),
+            map(datetime.time, starts),
+            map(datetime.time, ends),
+            map(eq, map(datetime.date, starts), map(datetime.date, ends)),
+            strict=True,
+        )
+    )
+    if keys.count(keys[0]) == len(keys):  # one kind: no dictionary of them
+        if within_local(starts[0], ends[0], hours):
+            return None
+        return [True] * len(keys)
+    examples = dict(zip(keys, zip(starts, ends, strict=True), strict=True))  # one date of each kind
+    outside = {key: not within_local(s, e, hours) for key, (s, e) in examples.items()}
+    if not any(outside.values()):
+        return None
+    return list(map(outside.__getitem__, keys))
 
 
 def closed_by(slots: Sequence[Slot], closures: Sequence[tuple]) -> list[Sequence[int]]:
