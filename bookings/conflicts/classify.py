@@ -16,6 +16,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import compress
 from operator import attrgetter, le
 from typing import NamedTuple
 
@@ -186,36 +187,49 @@ class Context:
     pending_hits: list[Sequence[int]] | None = None
 
 
-def _busy_issues(
+def _hold_issues(
     kind: str,
+    hits: Sequence[Sequence[int]],
     busy: Sequence[Busy],
-    matches: Sequence[int],
     template: str,
-    cache: list[Issue | None],
-    messages: dict[tuple[str, str], str],
-    itself: int | None,
-) -> list[Issue]:
-    """One issue per other occurrence (a whole room holds one block per part), by start, for
-    a date that several holds overlap (the loop in `classify` handles one itself)."""
-    matches = sorted(matches, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id))
-    issues: list[Issue] = []
-    seen: set[int | None] = {itself}
-    for j in matches:
-        issue = cache[j]
-        if issue is None:
-            issue = cache[j] = _busy_issue(kind, busy[j], template, messages)
-        if issue.occurrence_id not in seen:
-            seen.add(issue.occurrence_id)
-            issues.append(issue)
-    return issues
+    slots: Sequence[Slot],
+) -> list[Sequence[Issue]]:
+    """Per slot, the issues that the holds it overlaps make (`hits`: indexes into `busy`): one
+    per other occurrence (a whole room holds one block per part), by start; a date never
+    clashes with itself.
+
+    Issues are immutable: one per hold, shared by every date it overlaps; a weekly series meets
+    the same group in the same room again and again, so `messages` keeps the words too."""
+    made: list[Issue | None] = [None] * len(busy)
+    messages: dict[tuple[str, str], str] = {}
+    found: list[Sequence[Issue]] = [()] * len(hits)  # most dates: nothing, one empty tuple
+    for i in compress(range(len(hits)), hits):  # the dates some hold overlaps
+        here = hits[i]
+        if len(here) == 1:  # by far the most common case
+            j = here[0]
+            issue = made[j]
+            if issue is None:
+                issue = made[j] = _busy_issue(kind, busy[j], template, messages)
+            if issue.occurrence_id != slots[i].occurrence_id:
+                found[i] = (issue,)
+            continue
+        issues: list[Issue] = []
+        seen: set[int | None] = {slots[i].occurrence_id}
+        for j in sorted(here, key=lambda j: (busy[j].starts_at, busy[j].occurrence_id)):
+            issue = made[j]
+            if issue is None:
+                issue = made[j] = _busy_issue(kind, busy[j], template, messages)
+            if issue.occurrence_id not in seen:
+                seen.add(issue.occurrence_id)
+                issues.append(issue)
+        found[i] = issues
+    return found
 
 
 def _busy_issue(
     kind: str, other: Busy, template: str, messages: dict[tuple[str, str], str]
 ) -> Issue:
-    """The issue a hold makes. Issues are immutable: one per hold, shared by every date it
-    overlaps; a weekly series meets the same group in the same room again and again, so
-    `messages` keeps the words too."""
+    """The issue a hold makes (`messages`: the words, by group and room)."""
     _start, _end, occurrence_id, series_id, group, room = other
     message = messages.get((group, room))
     if message is None:
@@ -311,8 +325,10 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     room = ctx.room
     starts = list(map(_STARTS_AT, slots))
     ends = list(map(_ENDS_AT, slots))
+    booked_hits: Sequence[Sequence[int]]
+    competing_hits: Sequence[Sequence[int]]
     if ctx.hits_for is slots and ctx.block_hits is not None and ctx.pending_hits is not None:
-        booked, competing = ctx.block_hits, ctx.pending_hits
+        booked_hits, competing_hits = ctx.block_hits, ctx.pending_hits
     else:
         spans = list(zip(starts, ends, strict=True))
         if room.setup_minutes or room.cleanup_minutes:
@@ -322,8 +338,8 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
         else:
             held = spans
         # Busy and ClosureSpan tuples begin with (starts_at, ends_at): spans as they are.
-        booked = overlapping(held, ctx.blocks)
-        competing = overlapping(held, ctx.pending)
+        booked_hits = overlapping(held, ctx.blocks)
+        competing_hits = overlapping(held, ctx.pending)
     language = ctx.language or get_language() or ""
     said = _said(language, ctx.horizon_months)
     clashes_with, competes_with, closed_for, holiday_is, school_is = said.templates
@@ -333,11 +349,8 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
     school_skips = ctx.policy.pauses_in_school_holidays
     fixed = _fixed_issues(ctx, language)
 
-    booked_issues: list[Issue | None] = [None] * len(ctx.blocks)  # made once per hold
-    pending_issues: list[Issue | None] = [None] * len(ctx.pending)
-    booked_words: dict[tuple[str, str], str] = {}
-    pending_words: dict[tuple[str, str], str] = {}
-    closure_issues: dict[int, Issue] = {}  # a closure over many dates: one issue, shared
+    booked = _hold_issues(IssueKind.BOOKED, booked_hits, ctx.blocks, clashes_with, slots)
+    competing = _hold_issues(IssueKind.PENDING, competing_hits, ctx.pending, competes_with, slots)
     tz, now, horizon = ctx.tz, ctx.now, ctx.horizon
     # What one comparison settles for every date is decided for all at once (C-level maps, no
     # bytecode per date): most series lie wholly ahead, within the horizon and the opening
@@ -367,7 +380,8 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
             local_ends = wall_clock(slots, tz, "local_end", ends)
             outside_at = outside_hours(local_starts, local_ends, ctx.hours) or nothing
     needs_approval = room.requires_approval
-    blocks, pending, closures = ctx.blocks, ctx.pending, ctx.closures
+    closures = ctx.closures
+    closure_issues: dict[int, Issue] = {}  # a closure over many dates: one issue, shared
     dates: list[DateReport] = []
     for slot, starts_at, booked_here, closed_here, holiday, school, competing_here, out in zip(
         slots, starts, booked, closed, holiday_at, school_at, competing, outside_at, strict=True
@@ -378,25 +392,7 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
         if any_past and starts_at < now:
             issues.append(past)
         if booked_here:
-            if len(booked_here) == 1:  # by far the most common case
-                j = booked_here[0]
-                issue = booked_issues[j]
-                if issue is None:
-                    issue = booked_issues[j] = _busy_issue(
-                        IssueKind.BOOKED, blocks[j], clashes_with, booked_words
-                    )
-                if issue.occurrence_id != slot.occurrence_id:
-                    issues.append(issue)
-            else:
-                issues += _busy_issues(
-                    IssueKind.BOOKED,
-                    blocks,
-                    booked_here,
-                    clashes_with,
-                    booked_issues,
-                    booked_words,
-                    slot.occurrence_id,
-                )
+            issues += booked_here
         if closed_here:
             for j in closed_here:
                 issue = closure_issues.get(j)
@@ -418,25 +414,7 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
         if fixed:
             issues += fixed
         if competing_here:
-            if len(competing_here) == 1:
-                j = competing_here[0]
-                issue = pending_issues[j]
-                if issue is None:
-                    issue = pending_issues[j] = _busy_issue(
-                        IssueKind.PENDING, pending[j], competes_with, pending_words
-                    )
-                if issue.occurrence_id != slot.occurrence_id:
-                    issues.append(issue)
-            else:
-                issues += _busy_issues(
-                    IssueKind.PENDING,
-                    pending,
-                    competing_here,
-                    competes_with,
-                    pending_issues,
-                    pending_words,
-                    slot.occurrence_id,
-                )
+            issues += competing_here
         if out:
             issues.append(outside)
         if any_beyond and starts_at >= horizon:

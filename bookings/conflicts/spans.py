@@ -75,8 +75,11 @@ def wall_clock(slots: Sequence[Slot], tz: tzinfo, name: str, utc: list[datetime]
     """The slots' wall-clock starts or ends (`name`: "local_start" or "local_end") in `tz`: as
     `expand` kept them when it worked in `tz`, else converted from `utc` (the same times)."""
     kept = list(map(attrgetter(name), slots))
-    if None not in kept and set(map(_TZINFO, kept)) == {tz}:
-        return kept
+    try:
+        if set(map(_TZINFO, kept)) == {tz}:
+            return kept
+    except AttributeError:  # a slot made without them (None)
+        pass
     return [moment.astimezone(tz) for moment in utc]
 
 
