@@ -6,6 +6,8 @@
  * - On a phone (up to 40rem) the request form asks one thing at a time: its parts marked
  *   data-step show step by step, with "Continue", "Back" and "Step 2 of 3"; after a refused
  *   submit the step of the first error opens. Wider screens and no script: the whole form.
+ *   Each step is an entry in the browser's history: the phone's back button goes back a step
+ *   (with everything entered kept), not off the page.
  * The live preview itself is plain htmx (attributes on the form). */
 (function () {
   "use strict";
@@ -83,6 +85,18 @@
       return part ? Number(part.getAttribute("data-step")) : null;
     }
 
+    // How many steps of this form lie behind the current history entry: while there are any,
+    // "Back" is the browser's back, so that the two never disagree.
+    function taken() {
+      return (history.state && history.state.requestIndex) || 0;
+    }
+
+    function stepTo(step) {
+      if (step === current) { return; }
+      show(step, true);
+      history.pushState({ requestStep: step, requestIndex: taken() + 1 }, "");
+    }
+
     function show(step, focus) {
       current = step;
       var stepped = phone.matches;
@@ -102,7 +116,16 @@
       var go = event.target.closest("[data-step-go]");
       if (!go || !form.classList.contains("is-stepped")) { return; }
       event.preventDefault();
-      show(Number(go.getAttribute("data-step-go")), true);
+      var step = Number(go.getAttribute("data-step-go"));
+      if (go.classList.contains("step-back") && taken() > 0) {
+        history.back();  // popstate shows the step before
+      } else {
+        stepTo(step);
+      }
+    });
+    window.addEventListener("popstate", function (event) {
+      var step = event.state && event.state.requestStep;
+      if (step) { show(step, form.classList.contains("is-stepped")); }
     });
     // Enter in a field of an earlier step goes on to the next step, as "Continue" does,
     // instead of sending the form from the middle.
@@ -111,7 +134,7 @@
       var target = event.target;
       if (target.tagName !== "INPUT" || target.type === "checkbox" || target.type === "radio") { return; }
       event.preventDefault();
-      show(current + 1, true);
+      stepTo(current + 1);
     });
     // A link of the error summary to a field on another step opens that step first.
     var summary = document.getElementById("form-errors");
@@ -133,6 +156,8 @@
     var first = form.querySelector("[data-step] .has-error, [data-step] .errorlist");
     var bound = form.hasAttribute("data-bound");
     show(first ? stepOf(first) : (summary || bound ? last : 1), false);
+    // This entry in the history shows the step shown now (a reload keeps its place).
+    history.replaceState({ requestStep: current, requestIndex: taken() }, "");
     phone.addEventListener("change", function () { show(current, false); });
   }
 

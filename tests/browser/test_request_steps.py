@@ -1,6 +1,7 @@
 """The room request form one step at a time on a phone (GOV.UK's one question per page): by
 keyboard through "Continue" and "Back", focus on each step's heading, a refused submit opening
-the step of its first error; on a desktop and without script the whole form at once."""
+the step of its first error, the browser's back button going back a step; on a desktop and
+without script the whole form at once."""
 
 import re
 
@@ -184,3 +185,35 @@ def test_until_follows_from_and_keeps_the_length(page, scene, login):  # noqa: F
     expect(end).to_have_value("21:30")  # the length the leader set, kept
     start.fill("23:00")
     expect(end).to_have_value("21:30")  # never past midnight: left for the leader to fix
+
+
+def test_the_phones_back_button_goes_back_a_step_and_keeps_what_was_entered(
+    phone,
+    scene,  # noqa: F811
+):
+    page = phone
+    page.select_option("#id_room", str(scene["kitchen"].pk))
+    page.get_by_role("button", name="Weiter").click()
+    page.fill("#id_start_date", "2030-02-05")
+    page.get_by_role("button", name="Weiter").click()
+    assert _shown_step(page) == 3
+
+    page.go_back()  # the browser's back: a step, not off the form
+    expect(page.locator(STEP_FIELDS[2])).to_be_visible()
+    assert _shown_step(page) == 2
+    assert _focused(page) == "Wann?"
+    page.go_back()
+    expect(page.locator(STEP_FIELDS[1])).to_be_visible()
+    assert _shown_step(page) == 1
+    expect(page).to_have_url(re.compile(r"/me/request/$"))
+    expect(page.locator("#id_room")).to_have_value(str(scene["kitchen"].pk))
+
+    page.go_forward()
+    expect(page.locator(STEP_FIELDS[2])).to_be_visible()
+    expect(page.locator("#id_start_date")).to_have_value("2030-02-05")  # nothing lost
+    # The page's own "Back" is the same step back: forward leads where it led before.
+    page.locator(".step-head:visible .step-back").click()
+    expect(page.locator(STEP_FIELDS[1])).to_be_visible()
+    page.go_forward()
+    expect(page.locator(STEP_FIELDS[2])).to_be_visible()
+    assert _shown_step(page) == 2
