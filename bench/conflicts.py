@@ -41,13 +41,13 @@ from common import setup_django, throwaway_database
 setup_django()
 
 import _conflicts_world as world_mod  # noqa: E402
-import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 from schedule.models import Event  # noqa: E402
 
 from bookings.conflicts import IssueKind, check  # noqa: E402
+from bookings.conflicts.fetch import bound_cursor  # noqa: E402
 from bookings.models import SeriesStatus  # noqa: E402
 from bookings.recurrence import Slot, expand  # noqa: E402
 from centers.holidays import public_holidays  # noqa: E402
@@ -200,13 +200,10 @@ def make_floor(w: world_mod.World, slots: list[Slot]) -> Callable:
                 "first": slots[0].starts_at,
                 "last": slots[-1].ends_at,
             }
-            # Bound on the server and answered in binary, as the check's statement is: both
-            # are prepared after a few runs (settings: prepare_threshold), and their times are
-            # read by psycopg's C loader.
-            connection.ensure_connection()
-            raw = psycopg.Cursor(connection.connection)
-            raw.format = psycopg.pq.Format.BINARY
-            with connection.make_cursor(raw) as cursor:
+            # On the check's kind of cursor (bound on the server, answered in binary): both
+            # statements are prepared after a few runs (settings: prepare_threshold), and their
+            # times are read by psycopg's C loader.
+            with bound_cursor() as cursor:
                 cursor.execute(_PG, params)
                 return cursor.fetchall()
 

@@ -351,11 +351,11 @@ def classify(slots: Sequence[Slot], ctx: Context) -> ConflictReport:
 
     booked = _hold_issues(IssueKind.BOOKED, booked_hits, ctx.blocks, clashes_with, slots)
     competing = _hold_issues(IssueKind.PENDING, competing_hits, ctx.pending, competes_with, slots)
+    closed = closed_by(slots, ctx.closures)
     tz, now, horizon = ctx.tz, ctx.now, ctx.horizon
     # What one comparison settles for every date is decided for all at once (C-level maps, no
     # bytecode per date): most series lie wholly ahead, within the horizon and the opening
     # hours, on no holiday, and the loop below then looks only where something stands.
-    closed = closed_by(slots, ctx.closures)
     any_invalid = any(map(le, ends, starts))
     any_past = now is not None and bool(starts) and min(starts) < now
     if horizon is not None:

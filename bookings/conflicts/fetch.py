@@ -383,7 +383,7 @@ def _sqlite_statement() -> str:
     }
     units = f"SELECT id FROM {t['room']} WHERE id = %(room)s OR parent_id = %(room)s"
     related = f"{units} OR id = %(parent)s"
-    sql = f"""
+    return f"""
     WITH lim(reach, margin) AS (
         SELECT %(span)s + 60 * max(setup_minutes + cleanup_minutes),
                60 * max(max(setup_minutes, cleanup_minutes))
@@ -436,7 +436,6 @@ def _sqlite_statement() -> str:
         WHERE re.room_id = %(room)s AND re.equipment_id = e.id
     )
     """
-    return sql
 
 
 def fetch_sqlite(q: _Query) -> dict[str, list[tuple]]:
